@@ -1,0 +1,489 @@
+import 'reflect-metadata';
+import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { Actor, type ActorClass, type ActorFactory } from './actor.js';
+import { ActorCell, type Envelope } from './actor-cell.js';
+import { ActorRef, type AskOptions, type RefOwner } from './actor-ref.js';
+import { CborSerializer } from './cbor-serializer.js';
+import { SystemClock, type Clock, type TimerHandle } from './clock.js';
+import { DeadLetters } from './dead-letters.js';
+import {
+  ActorNameTakenError,
+  ActorNotFoundError,
+  AskTimeoutError,
+  InvalidArgumentError,
+  SerializationError,
+  TransportClosedError,
+} from './errors.js';
+import { checkActorName, formatAddress, nodeId, randomNodeId, type ActorPath, type Address, type NodeId } from './ids.js';
+import { InMemoryNetwork } from './in-memory-network.js';
+import { InMemoryTransport } from './in-memory-transport.js';
+import { ConsoleLogger, type Logger } from './logger.js';
+import { MAILBOX_DEFAULTS, type MailboxOptions } from './mailbox.js';
+import type { RefResolver, Serializer } from './serializer.js';
+import { DEFAULT_SUPERVISOR_STRATEGY, type SupervisorStrategy } from './supervision.js';
+import type { SystemInternals } from './system-internals.js';
+import { Terminated } from './terminated.js';
+import { Tokens } from './tokens.js';
+import type { Transport, TransportHandlers } from './transport.js';
+import { Kind, isWireEnvelope, isWireReply, type WireEnvelope, type WireReply } from './wire.js';
+
+/** A value registered in the container of one spawned actor (and its restarts). */
+export interface Provider {
+  readonly token: InjectionToken<unknown>;
+  readonly useValue: unknown;
+}
+
+/** How to start one actor. */
+export interface SpawnOptions {
+  /** Unique among its siblings; default a generated `$n`. */
+  name?: string;
+  /** How this actor's failures are handled; default restart, at most 10 times in 60 s. */
+  supervisor?: SupervisorStrategy;
+  /** Mailbox capacity and overflow policy; default 100,000 and `drop-new`. */
+  mailbox?: MailboxOptions;
+  /** Values injected into this actor's constructor, on top of the system's container. */
+  provide?: readonly Provider[];
+}
+
+/** Settings of an {@link ActorSystem}. Everything is optional. */
+export interface ActorSystemOptions {
+  /** Used as the prefix of a generated node id. */
+  name?: string;
+  /** This node's id on the transport; default `<name>-<random>`. */
+  nodeId?: string;
+  /** Default: an {@link InMemoryTransport} on `network`. */
+  transport?: Transport;
+  /** The network of the default in-memory transport; default a private one. */
+  network?: InMemoryNetwork;
+  /** Default: {@link CborSerializer}. */
+  serializer?: Serializer;
+  /** Default: {@link SystemClock}. */
+  clock?: Clock;
+  /** Default: {@link ConsoleLogger} at `ARMADA_LOG_LEVEL` (warn). */
+  logger?: Logger;
+  /** Parent of the system's DI container; default tsyringe's root container. */
+  container?: DependencyContainer;
+  /** Default ask timeout. Default 5000 ms. */
+  askTimeoutMs?: number;
+  /** Default supervisor strategy of spawned actors. */
+  supervisor?: SupervisorStrategy;
+  /** Default mailbox settings of spawned actors. */
+  mailbox?: MailboxOptions;
+  /** Messages one actor handles before yielding to others. Default 100. */
+  throughput?: number;
+}
+
+const DEFAULTS = { name: 'armada', askTimeoutMs: 5000, throughput: 100 } as const;
+
+/** Counters a system keeps about itself. */
+export interface SystemStats {
+  /** Bytes from the transport that could not be decoded or were not a valid envelope. */
+  malformedMessages: number;
+  /** Dead letters published. */
+  deadLetters: number;
+  /** Asks waiting for a reply. */
+  pendingAsks: number;
+  /** Live actors. */
+  actors: number;
+}
+
+interface Pending {
+  settle(ok: boolean, value: unknown): void;
+  timer: TimerHandle | undefined;
+}
+
+const TEMP = '/temp/';
+const USER = '/user';
+
+/**
+ * A node: a tree of actors, a transport that links it to other nodes, a serializer for the wire
+ * and a DI container. Create one with {@link ActorSystem.create}; several can live in one process.
+ */
+export class ActorSystem implements RefOwner {
+  /** This node's id. */
+  readonly node: NodeId;
+  /** The DI container actors are resolved from. */
+  readonly container: DependencyContainer;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly deadLetters: DeadLetters;
+  readonly transport: Transport;
+  private readonly serializer: Serializer;
+  private readonly askTimeoutMs: number;
+  private readonly defaultSupervisor: SupervisorStrategy;
+  private readonly defaultMailbox: Required<MailboxOptions>;
+  private readonly cells = new Map<string, ActorCell<unknown>>();
+  private readonly topLevel = new Map<string, ActorCell<unknown>>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly correlationPrefix = Math.random().toString(36).slice(2, 6);
+  private correlationCounter = 0;
+  private nameCounter = 0;
+  private malformed = 0;
+  private closed = false;
+  private readonly internals: SystemInternals;
+  private readonly resolveRef: RefResolver = (address) => this.refFor(address);
+
+  private constructor(options: ActorSystemOptions) {
+    const name = options.name ?? DEFAULTS.name;
+    this.node = options.nodeId !== undefined ? nodeId(options.nodeId) : randomNodeId(name);
+    this.clock = options.clock ?? new SystemClock();
+    this.log = options.logger ?? new ConsoleLogger(undefined, name);
+    this.transport = options.transport ?? new InMemoryTransport(options.network ?? new InMemoryNetwork());
+    this.serializer = options.serializer ?? new CborSerializer();
+    this.askTimeoutMs = positive(options.askTimeoutMs ?? DEFAULTS.askTimeoutMs, 'askTimeoutMs');
+    this.defaultSupervisor = options.supervisor ?? DEFAULT_SUPERVISOR_STRATEGY;
+    this.defaultMailbox = { ...MAILBOX_DEFAULTS, ...options.mailbox };
+    this.deadLetters = new DeadLetters(this.log);
+    this.container = (options.container ?? rootContainer).createChildContainer();
+    this.container.register(Tokens.ActorSystem, { useValue: this });
+    this.container.register(ActorSystem as unknown as InjectionToken<ActorSystem>, { useValue: this });
+    this.container.register(Tokens.Clock, { useValue: this.clock });
+    this.container.register(Tokens.Logger, { useValue: this.log });
+    const throughput = positive(options.throughput ?? DEFAULTS.throughput, 'throughput');
+    this.internals = {
+      system: this,
+      log: this.log,
+      clock: this.clock,
+      throughput,
+      Terminated,
+      spawnChild: (parent, actor, opts) => this.spawnCell(parent, actor, opts),
+      undeliverable: (recipient, envelope, error) => this.undeliverable(recipient, envelope, error),
+      watch: (target, watcher) => this.watch(target, watcher),
+      unwatch: (target, watcher) => this.unwatch(target, watcher),
+      notifyTerminated: (watcher, watchee, existed) => this.notifyTerminated(watcher, watchee, existed),
+      removed: (cell) => this.removed(cell),
+    };
+  }
+
+  /** Creates a system and starts its transport. Rejects if the transport cannot start. */
+  static async create(options: ActorSystemOptions = {}): Promise<ActorSystem> {
+    const system = new ActorSystem(options);
+    const handlers: TransportHandlers = {
+      onMessage: (data) => system.onMessage(data),
+      onReply: (correlationId, data) => system.onReply(correlationId, data),
+      onUndeliverable: (correlationId, error) => system.settle(correlationId, false, error),
+    };
+    await system.transport.start(system.node, handlers);
+    return system;
+  }
+
+  /**
+   * Starts a top-level actor under `/user`. A class is resolved through the DI container (make it
+   * `@injectable()`); a function is called to make each instance. Throws `ActorNameTakenError`
+   * for a name in use and `InvalidArgumentError` for a bad name or actor.
+   */
+  spawn<M>(actor: ActorClass<M> | ActorFactory<M>, options: SpawnOptions = {}): ActorRef<M> {
+    return this.spawnCell(undefined, actor, options);
+  }
+
+  /** A reference to an actor anywhere, by address. Refs are cheap; make them freely. */
+  refFor<M = unknown>(address: Address): ActorRef<M> {
+    return new ActorRef<M>(address, this);
+  }
+
+  /** A reference to the actor at `path` on `node` (for example `/user/echo`). */
+  ref<M = unknown>(node: string, path: string): ActorRef<M> {
+    if (!path.startsWith('/')) throw new InvalidArgumentError(`actor path must start with "/": ${path}`);
+    return this.refFor<M>({ node: nodeId(node), path: path as ActorPath });
+  }
+
+  /** Stops an actor of this node and its children; resolves when it has stopped. */
+  stop(ref: ActorRef<unknown>): Promise<void> {
+    const cell = ref.address.node === this.node ? this.cells.get(ref.address.path) : undefined;
+    return cell === undefined ? Promise.resolve() : cell.requestStop();
+  }
+
+  /** Counters about this node. */
+  stats(): SystemStats {
+    return { malformedMessages: this.malformed, deadLetters: this.deadLetters.count, pendingAsks: this.pending.size, actors: this.cells.size };
+  }
+
+  /**
+   * Stops every actor, rejects waiting asks with `TransportClosedError` and closes the transport.
+   * Idempotent.
+   */
+  async terminate(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.topLevel.values()].map((cell) => cell.requestStop()));
+    this.closed = true;
+    for (const id of [...this.pending.keys()]) this.settle(id, false, new TransportClosedError('actor system terminated'));
+    await this.transport.close();
+  }
+
+  // --- RefOwner ---
+
+  /** @internal */
+  tell(target: Address, message: unknown, sender: ActorRef<unknown> | undefined): void {
+    if (target.node === this.node) {
+      this.deliverLocal(target.path, { message, sender, reply: undefined });
+      return;
+    }
+    try {
+      if (target.path.startsWith(TEMP)) {
+        this.transport.reply(target.node, target.path.slice(TEMP.length), this.encodeReply(true, message));
+      } else {
+        this.transport.send(target.node, this.encode([Kind.Tell, target.path, message, sender ?? null]));
+      }
+    } catch (error) {
+      this.deadLetter(target, message, sender, error);
+    }
+  }
+
+  /** @internal */
+  ask(target: Address, build: unknown, options: AskOptions | undefined): Promise<unknown> {
+    const timeoutMs = options?.timeoutMs ?? this.askTimeoutMs;
+    return new Promise((resolve, reject) => {
+      if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+        reject(new InvalidArgumentError(`ask timeoutMs must be a positive number, got ${String(timeoutMs)}`));
+        return;
+      }
+      if (this.closed) {
+        reject(new TransportClosedError('actor system terminated'));
+        return;
+      }
+      const id = this.correlationPrefix + (++this.correlationCounter).toString(36);
+      const replyTo = this.refFor({ node: this.node, path: (TEMP + id) as ActorPath });
+      const entry: Pending = {
+        settle: (ok, value) => (ok ? resolve(value) : reject(value)),
+        timer: this.clock.setTimeout(() => this.settle(id, false, new AskTimeoutError(formatAddress(target), timeoutMs)), timeoutMs),
+      };
+      this.pending.set(id, entry);
+      let message: unknown;
+      try {
+        message = typeof build === 'function' ? (build as (r: ActorRef<unknown>) => unknown)(replyTo) : build;
+      } catch (error) {
+        this.settle(id, false, error);
+        return;
+      }
+      if (target.node === this.node) {
+        this.deliverLocal(target.path, { message, sender: replyTo, reply: (ok, value) => this.settle(id, ok, value) });
+        return;
+      }
+      try {
+        this.transport.send(target.node, this.encode([Kind.Ask, target.path, message, id, this.node]), id);
+      } catch (error) {
+        this.settle(id, false, error);
+      }
+    });
+  }
+
+  // --- spawning and local delivery ---
+
+  private spawnCell<M>(parent: ActorCell<unknown> | undefined, actor: ActorClass<M> | ActorFactory<M>, options: SpawnOptions): ActorRef<M> {
+    if (this.closed) throw new TransportClosedError('actor system terminated');
+    if (typeof actor !== 'function') throw new InvalidArgumentError('spawn needs an Actor class or a factory function');
+    const siblings = parent === undefined ? this.topLevel : parent.childCells;
+    const name = options.name !== undefined ? checkActorName(options.name) : `$${(++this.nameCounter).toString(36)}`;
+    const path = `${parent === undefined ? USER : parent.path}/${name}` as ActorPath;
+    if (siblings.has(name)) throw new ActorNameTakenError(path);
+    const make = this.maker(actor, options.provide);
+    const ref = this.refFor<M>({ node: this.node, path });
+    const cell = new ActorCell<M>(
+      ref,
+      parent,
+      make,
+      options.supervisor ?? this.defaultSupervisor,
+      { ...this.defaultMailbox, ...options.mailbox },
+      this.internals,
+    );
+    siblings.set(name, cell as ActorCell<unknown>);
+    this.cells.set(path, cell as ActorCell<unknown>);
+    cell.start();
+    return ref;
+  }
+
+  private maker<M>(actor: ActorClass<M> | ActorFactory<M>, provide: readonly Provider[] | undefined): () => Actor<M> {
+    if (actor.prototype instanceof Actor) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const cls = actor as unknown as new (...args: any[]) => Actor<M>;
+      return () => {
+        const scope = provide === undefined || provide.length === 0 ? this.container : this.container.createChildContainer();
+        if (scope !== this.container) for (const p of provide!) scope.register(p.token, { useValue: p.useValue });
+        return scope.resolve(cls);
+      };
+    }
+    return actor as ActorFactory<M>;
+  }
+
+  private removed(cell: ActorCell<unknown>): void {
+    this.cells.delete(cell.path);
+    const name = cell.path.slice(cell.path.lastIndexOf('/') + 1);
+    const siblings = cell.parentCell === undefined ? this.topLevel : cell.parentCell.childCells;
+    if (siblings.get(name) === cell) siblings.delete(name);
+  }
+
+  private deliverLocal(path: ActorPath, envelope: Envelope): void {
+    if (path.startsWith(TEMP)) {
+      this.settle(path.slice(TEMP.length), true, envelope.message);
+      return;
+    }
+    const cell = this.cells.get(path);
+    if (cell === undefined) this.undeliverable({ node: this.node, path }, envelope, new ActorNotFoundError(formatAddress({ node: this.node, path })));
+    else cell.enqueue(envelope);
+  }
+
+  private undeliverable(recipient: Address, envelope: Envelope, error: Error): void {
+    if (envelope.reply !== undefined) envelope.reply(false, error);
+    else this.deadLetter(recipient, envelope.message, envelope.sender, error);
+  }
+
+  private deadLetter(recipient: Address, message: unknown, sender: ActorRef<unknown> | undefined, error: unknown): void {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (!(error instanceof ActorNotFoundError)) this.log.warn('message not delivered', { to: formatAddress(recipient), reason });
+    this.deadLetters.publish({ recipient, message, sender, reason });
+  }
+
+  /** Settles a pending ask or watch once; later settlements of the same id are ignored. */
+  private settle(id: string, ok: boolean, value: unknown): void {
+    const entry = this.pending.get(id);
+    if (entry === undefined) return;
+    this.pending.delete(id);
+    if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
+    entry.settle(ok, value);
+  }
+
+  // --- death watch ---
+
+  private watch(target: ActorRef<unknown>, watcher: ActorRef<unknown>): void {
+    if (target.address.node === this.node) {
+      const cell = this.cells.get(target.address.path);
+      if (cell === undefined) this.notifyTerminated(watcher, target, false);
+      else cell.watchers.set(watcher.toString(), watcher);
+      return;
+    }
+    // The remote node acknowledges with whether the actor exists; an unknown node fails fast.
+    const id = this.correlationPrefix + (++this.correlationCounter).toString(36);
+    this.pending.set(id, {
+      settle: (ok, value) => {
+        // An ack without an answer in time proves nothing, so only "absent" and "unreachable" count.
+        const absent = ok ? value === false : !(value instanceof AskTimeoutError);
+        if (absent) this.notifyTerminated(watcher, target, false);
+      },
+      timer: this.clock.setTimeout(() => this.settle(id, false, new AskTimeoutError(target.toString(), this.askTimeoutMs)), this.askTimeoutMs),
+    });
+    try {
+      this.transport.send(target.address.node, this.encode([Kind.Watch, target.address.path, watcher, id]), id);
+    } catch (error) {
+      this.settle(id, false, error);
+    }
+  }
+
+  private unwatch(target: ActorRef<unknown>, watcher: ActorRef<unknown>): void {
+    if (target.address.node === this.node) {
+      this.cells.get(target.address.path)?.watchers.delete(watcher.toString());
+      return;
+    }
+    this.sendQuietly(target.address.node, [Kind.Unwatch, target.address.path, watcher]);
+  }
+
+  private notifyTerminated(watcher: ActorRef<unknown>, watchee: ActorRef<unknown>, existed: boolean): void {
+    if (watcher.address.node === this.node) this.cells.get(watcher.address.path)?.watcheeTerminated(watchee, existed);
+    else this.sendQuietly(watcher.address.node, [Kind.Terminated, watcher.address.path, watchee, existed]);
+  }
+
+  private sendQuietly(node: NodeId, envelope: WireEnvelope): void {
+    try {
+      this.transport.send(node, this.encode(envelope));
+    } catch (error) {
+      this.log.warn('system message not sent', { to: node, error });
+    }
+  }
+
+  // --- the wire ---
+
+  private encode(envelope: WireEnvelope): Uint8Array {
+    return this.serializer.encode(envelope);
+  }
+
+  private encodeReply(ok: boolean, value: unknown): Uint8Array {
+    const reply: WireReply = [ok ? 1 : 0, value];
+    return this.serializer.encode(reply);
+  }
+
+  private onMessage(data: Uint8Array): void {
+    let envelope: unknown;
+    try {
+      envelope = this.serializer.decode(data, this.resolveRef);
+    } catch (error) {
+      this.dropMalformed(data, error);
+      return;
+    }
+    if (!isWireEnvelope(envelope)) {
+      this.dropMalformed(data, new SerializationError('not an envelope'));
+      return;
+    }
+    switch (envelope[0]) {
+      case Kind.Tell:
+        this.deliverLocal(envelope[1], { message: envelope[2], sender: envelope[3] ?? undefined, reply: undefined });
+        return;
+      case Kind.Ask: {
+        const [, path, message, id, replyNode] = envelope;
+        const replyTo = this.refFor({ node: replyNode, path: (TEMP + id) as ActorPath });
+        this.deliverLocal(path, { message, sender: replyTo, reply: (ok, value) => this.replyRemote(replyNode, id, ok, value) });
+        return;
+      }
+      case Kind.Watch: {
+        const [, path, watcher, id] = envelope;
+        const cell = this.cells.get(path);
+        if (cell !== undefined) cell.watchers.set(watcher.toString(), watcher);
+        this.replyRemote(watcher.address.node, id, true, cell !== undefined);
+        return;
+      }
+      case Kind.Unwatch:
+        this.cells.get(envelope[1])?.watchers.delete(envelope[2].toString());
+        return;
+      case Kind.Terminated:
+        this.cells.get(envelope[1])?.watcheeTerminated(envelope[2], envelope[3]);
+        return;
+    }
+  }
+
+  private replyRemote(node: NodeId, id: string, ok: boolean, value: unknown): void {
+    let data: Uint8Array;
+    try {
+      data = this.encodeReply(ok, value);
+    } catch (error) {
+      // The reply itself cannot travel: tell the asker why instead of letting it time out.
+      data = this.encodeReply(false, error);
+    }
+    try {
+      this.transport.reply(node, id, data);
+    } catch (error) {
+      try {
+        this.transport.reply(node, id, this.encodeReply(false, error));
+      } catch (again) {
+        this.log.warn('reply not sent', { to: node, error: again });
+      }
+    }
+  }
+
+  private onReply(id: string, data: Uint8Array): void {
+    if (!this.pending.has(id)) return;
+    let reply: unknown;
+    try {
+      reply = this.serializer.decode(data, this.resolveRef);
+    } catch (error) {
+      this.dropMalformed(data, error);
+      this.settle(id, false, error);
+      return;
+    }
+    if (!isWireReply(reply)) {
+      this.dropMalformed(data, new SerializationError('not a reply'));
+      this.settle(id, false, new SerializationError('malformed reply'));
+      return;
+    }
+    this.settle(id, reply[0] === 1, reply[1]);
+  }
+
+  private dropMalformed(data: Uint8Array, error: unknown): void {
+    this.malformed++;
+    this.log.warn('dropped a malformed message', { node: this.node, bytes: data.byteLength, error });
+  }
+}
+
+function positive(value: number, name: string): number {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+    throw new InvalidArgumentError(`${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}

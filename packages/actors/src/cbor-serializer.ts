@@ -1,0 +1,106 @@
+import { Encoder, addExtension } from 'cbor-x';
+import { ActorRef } from './actor-ref.js';
+import { KNOWN_ERRORS, RemoteError, SerializationError } from './errors.js';
+import type { ActorPath, Address, NodeId } from './ids.js';
+import type { RefResolver, Serializer } from './serializer.js';
+
+/** CBOR tags in the first-come-first-served range, registered once per process. */
+export const CBOR_TAGS = { actorRef: 40_701, error: 40_702 } as const;
+
+type WireError = [name: string, message: string, code: unknown, stack: unknown, cause: unknown, extra: Record<string, unknown> | null];
+
+/** The resolver of the decode running right now; decoding is synchronous, so one slot suffices. */
+let activeResolver: RefResolver | undefined;
+
+const STANDARD_ERROR_FIELDS = new Set(['name', 'message', 'stack', 'code', 'cause']);
+
+addExtension({
+  Class: ActorRef,
+  tag: CBOR_TAGS.actorRef,
+  encode(ref: ActorRef<unknown>, encode: (v: unknown) => Uint8Array) {
+    return encode([ref.address.node, ref.address.path]);
+  },
+  decode(data: unknown) {
+    if (!Array.isArray(data) || typeof data[0] !== 'string' || typeof data[1] !== 'string') {
+      throw new SerializationError('malformed ActorRef on the wire');
+    }
+    const address: Address = { node: data[0] as NodeId, path: data[1] as ActorPath };
+    if (activeResolver === undefined) throw new SerializationError('an ActorRef was decoded outside an actor system');
+    return activeResolver(address);
+  },
+});
+
+addExtension({
+  Class: Error,
+  tag: CBOR_TAGS.error,
+  encode(error: Error, encode: (v: unknown) => Uint8Array) {
+    const extra: Record<string, unknown> = {};
+    let hasExtra = false;
+    for (const key of Object.keys(error)) {
+      if (STANDARD_ERROR_FIELDS.has(key)) continue;
+      const value = (error as unknown as Record<string, unknown>)[key];
+      if (typeof value === 'function' || typeof value === 'symbol') continue;
+      extra[key] = value;
+      hasExtra = true;
+    }
+    const e = error as Error & { code?: unknown };
+    const wire: WireError = [error.name, error.message, e.code ?? null, error.stack ?? null, error.cause ?? null, hasExtra ? extra : null];
+    return encode(wire);
+  },
+  decode(data: unknown) {
+    if (!Array.isArray(data) || typeof data[0] !== 'string' || typeof data[1] !== 'string') {
+      throw new SerializationError('malformed Error on the wire');
+    }
+    return rebuildError(data as WireError);
+  },
+});
+
+/** Rebuilds a real `Error` of the known class, or a `RemoteError` carrying the remote name. */
+function rebuildError([name, message, code, stack, cause, extra]: WireError): Error {
+  const Known = KNOWN_ERRORS[name];
+  let error: Error;
+  if (Known !== undefined && (Known === Error || Known.prototype instanceof Error) && Known.length <= 1) {
+    error = new (Known as unknown as new (m: string) => Error)(message);
+  } else {
+    error = new RemoteError(message, { name });
+    if (Known !== undefined) Object.setPrototypeOf(error, Known.prototype);
+  }
+  // Own properties, not the constructor's, so a rebuilt error says exactly what the remote said.
+  Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true });
+  Object.defineProperty(error, 'name', { value: name, writable: true, configurable: true });
+  if (typeof stack === 'string') Object.defineProperty(error, 'stack', { value: stack, writable: true, configurable: true });
+  if (code !== null && code !== undefined) Object.defineProperty(error, 'code', { value: code, writable: true, enumerable: true, configurable: true });
+  if (cause !== null && cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true });
+  if (extra !== null && typeof extra === 'object') Object.assign(error, extra);
+  return error;
+}
+
+/**
+ * The default wire format: CBOR through cbor-x. Typed arrays travel as binary (RFC 8746 tags),
+ * `bigint` as CBOR integers or bignums, `Map`, `Set`, `Date` natively, and two extensions carry
+ * `ActorRef` (as its address) and `Error` (name, message, code, stack, cause and own fields).
+ */
+export class CborSerializer implements Serializer {
+  private readonly encoder = new Encoder({ useRecords: false, mapsAsObjects: true, largeBigIntToFloat: false });
+
+  encode(value: unknown): Uint8Array {
+    try {
+      return this.encoder.encode(value);
+    } catch (cause) {
+      throw new SerializationError(`cannot encode message: ${(cause as Error)?.message ?? String(cause)}`, cause);
+    }
+  }
+
+  decode(bytes: Uint8Array, refs: RefResolver): unknown {
+    const previous = activeResolver;
+    activeResolver = refs;
+    try {
+      return this.encoder.decode(bytes);
+    } catch (cause) {
+      if (cause instanceof SerializationError) throw cause;
+      throw new SerializationError(`cannot decode message: ${(cause as Error)?.message ?? String(cause)}`, cause);
+    } finally {
+      activeResolver = previous;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { NodeId } from './ids.js';
+import type { TransportHandlers } from './transport.js';
+
+/**
+ * The wire shared by in-memory transports: hand one instance to every `InMemoryTransport` that
+ * should see the others. There is no global network, so tests and embedded clusters stay isolated.
+ *
+ * Delivery is asynchronous (a microtask after the send) and keeps per-pair order.
+ */
+export class InMemoryNetwork {
+  private readonly nodes = new Map<NodeId, TransportHandlers>();
+
+  /** Adds a node. Throws if the id is taken. */
+  join(node: NodeId, handlers: TransportHandlers): void {
+    if (this.nodes.has(node)) throw new Error(`node ${node} is already on this network`);
+    this.nodes.set(node, handlers);
+  }
+
+  /** Removes a node; messages already on their way to it are dropped. */
+  leave(node: NodeId): void {
+    this.nodes.delete(node);
+  }
+
+  /** The nodes currently on the network. */
+  members(): NodeId[] {
+    return [...this.nodes.keys()];
+  }
+
+  /** @internal Looks a node up at delivery time, so a node that left receives nothing. */
+  handlers(node: NodeId): TransportHandlers | undefined {
+    return this.nodes.get(node);
+  }
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+
+export { Actor, type ActorClass, type ActorFactory } from './actor.js';
+export type { ActorContext } from './actor-context.js';
+export { ActorRef, type AskOptions } from './actor-ref.js';
+export { ActorSystem, type ActorSystemOptions, type SpawnOptions, type Provider, type SystemStats } from './actor-system.js';
+export { CborSerializer, CBOR_TAGS } from './cbor-serializer.js';
+export { SystemClock, type Clock, type TimerHandle } from './clock.js';
+export { DeadLetters, type DeadLetter } from './dead-letters.js';
+export * from './errors.js';
+export { nodeId, randomNodeId, formatAddress, checkActorName, type NodeId, type ActorPath, type Address } from './ids.js';
+export { InMemoryNetwork } from './in-memory-network.js';
+export { InMemoryTransport, type InMemoryTransportOptions } from './in-memory-transport.js';
+export { ConsoleLogger, LogLevel, type Logger } from './logger.js';
+export { OverflowPolicy, type MailboxOptions } from './mailbox.js';
+export type { Serializer, RefResolver } from './serializer.js';
+export { Directive, supervisorStrategy, DEFAULT_SUPERVISOR_STRATEGY, type SupervisorStrategy } from './supervision.js';
+export { Terminated } from './terminated.js';
+export { Tokens } from './tokens.js';
+export type { Transport, TransportHandlers } from './transport.js';
+export { injectable, inject, singleton, container } from 'tsyringe';

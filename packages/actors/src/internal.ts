@@ -1,0 +1,7 @@
+/**
+ * For sibling packages only: pieces of the runtime that are not part of the public API and may
+ * change without notice.
+ */
+export { Kind, isWireEnvelope, isWireReply, type WireEnvelope, type WireReply } from './wire.js';
+export { Mailbox } from './mailbox.js';
+export { RestartBudget } from './supervision.js';

@@ -1,0 +1,15 @@
+import type { ActorRef } from './actor-ref.js';
+import type { Address } from './ids.js';
+
+/** Turns an address from the wire into a live reference on the decoding system. */
+export type RefResolver = (address: Address) => ActorRef<unknown>;
+
+/**
+ * Encodes messages for the wire. `encode` throws `SerializationError` for a value it cannot
+ * represent; `decode` throws `SerializationError` for bytes it cannot read. `ActorRef`s inside
+ * a message must survive the trip and come back bound to the decoding system through `refs`.
+ */
+export interface Serializer {
+  encode(value: unknown): Uint8Array;
+  decode(bytes: Uint8Array, refs: RefResolver): unknown;
+}

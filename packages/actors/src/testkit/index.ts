@@ -1,0 +1,3 @@
+export { transportConformance, type TransportConformanceFixture } from './transport-conformance.js';
+export { SimulatedClock } from './simulated-clock.js';
+export { TestProbe } from './test-probe.js';

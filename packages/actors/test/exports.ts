@@ -1,0 +1,3 @@
+// Tests reach into the package through its public entry, plus the few internals they exercise.
+export * from '../src/index.js';
+export type { RefOwner } from '../src/actor-ref.js';

@@ -1,0 +1,52 @@
+import { ArmadaError } from '@armada/actors';
+
+/** The command that installs the NATS server on Debian and Ubuntu. */
+export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y nats-server';
+
+/**
+ * The `nats-server` binary could not be found (or is not executable). Nothing was started.
+ * The message always says how to install it (Debian package `nats-server`).
+ */
+export class NatsServerNotFoundError extends ArmadaError {
+  constructor(readonly searched: readonly string[]) {
+    super(
+      `nats-server was not found (looked in ${searched.join(', ')}); ` +
+        `install it with \`${NATS_SERVER_INSTALL_HINT}\` (Debian package nats-server)`,
+      { code: 'ERR_NATS_SERVER_NOT_FOUND' },
+    );
+  }
+}
+
+/**
+ * A `nats-server` process did not become ready: it exited early or did not report readiness in
+ * time. `output` holds what the server printed, and the process has been killed.
+ */
+export class NatsServerStartError extends ArmadaError {
+  constructor(message: string, readonly output: string, cause?: unknown) {
+    super(`${message}\n--- nats-server output ---\n${output.trimEnd()}`, { code: 'ERR_NATS_SERVER_START', retryable: true, cause });
+  }
+}
+
+/**
+ * The transport could not connect to NATS (server down, refused, unreachable, timed out).
+ * Retrying later can succeed. The client error is kept as `cause`.
+ */
+export class NatsConnectError extends ArmadaError {
+  constructor(servers: string, cause?: unknown) {
+    super(`cannot connect to NATS at ${servers}: ${describe(cause)}`, { code: 'ERR_CONNECT', retryable: true, cause });
+  }
+}
+
+/**
+ * The NATS server refused the credentials (token, user/password, nkey, creds). Retrying with the
+ * same credentials will fail again. The client error is kept as `cause`.
+ */
+export class NatsAuthError extends ArmadaError {
+  constructor(servers: string, cause?: unknown) {
+    super(`NATS at ${servers} rejected the credentials: ${describe(cause)}`, { code: 'ERR_AUTH', retryable: false, cause });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
