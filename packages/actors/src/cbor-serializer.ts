@@ -79,6 +79,7 @@ function rebuildError([name, message, code, stack, cause, extra]: WireError): Er
  * The default wire format: CBOR through cbor-x. Typed arrays travel as binary (RFC 8746 tags),
  * `bigint` as CBOR integers or bignums, `Map`, `Set`, `Date` natively, and two extensions carry
  * `ActorRef` (as its address) and `Error` (name, message, code, stack, cause and own fields).
+ * Known loss: cbor-x writes a negative zero as the integer 0, so `-0` arrives as `0`.
  */
 export class CborSerializer implements Serializer {
   private readonly encoder = new Encoder({ useRecords: false, mapsAsObjects: true, largeBigIntToFloat: false });

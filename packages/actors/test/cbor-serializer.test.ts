@@ -33,7 +33,8 @@ const ref = fc
   .map(([node, path]) => resolve({ node: node as NodeId, path: path as ActorPath }));
 const leaf = fc.oneof(
   fc.integer(),
-  fc.double({ noNaN: true }),
+  // cbor-x writes -0 as the integer 0, so the sign of a negative zero is not kept (documented).
+  fc.double({ noNaN: true }).filter((d) => !Object.is(d, -0)),
   fc.string(),
   fc.boolean(),
   fc.constant(null),

@@ -1,4 +1,4 @@
-import type { TransportLogger } from './logger.js';
+import type { Logger } from '@armada/actors';
 
 /** The NATS header that marks one chunk of a payload too big for a single NATS message. */
 export const CHUNK_HEADER = 'Armada-Chunk';
@@ -76,7 +76,7 @@ export interface ReassemblerOptions {
   /** Incomplete payloads older than this are dropped with a warning. */
   timeoutMs: number;
   /** Where drops are reported. */
-  logger: TransportLogger;
+  logger: Logger;
   /** The clock, in milliseconds. Default `Date.now`. */
   now?: () => number;
   /** Run {@link Reassembler.sweep} on a timer while payloads are pending. Default true. */

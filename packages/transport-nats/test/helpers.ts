@@ -1,0 +1,81 @@
+import type { ArmadaError, Logger, TransportHandlers } from '@armada/actors';
+
+/** Resolves once `predicate` holds (checked on every `notify`), rejects after `timeoutMs`. */
+export class Waiter {
+  private readonly waiters = new Set<() => void>();
+
+  notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!predicate()) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`${what} not reached within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+}
+
+/** Records everything a transport delivers. */
+export class Inbox extends Waiter {
+  readonly messages: Uint8Array[] = [];
+  readonly replies: Array<{ correlationId: string; data: Uint8Array }> = [];
+  readonly undeliverable: Array<{ correlationId: string; error: ArmadaError }> = [];
+  readonly handlers: TransportHandlers = {
+    onMessage: (data) => {
+      this.messages.push(data);
+      this.notify();
+    },
+    onReply: (correlationId, data) => {
+      this.replies.push({ correlationId, data });
+      this.notify();
+    },
+    onUndeliverable: (correlationId, error) => {
+      this.undeliverable.push({ correlationId, error });
+      this.notify();
+    },
+  };
+}
+
+/** A logger that keeps its records, for asserting on warnings. */
+export class CaptureLogger implements Logger {
+  readonly records: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.records.push({ level: 'debug', message, fields });
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.records.push({ level: 'info', message, fields });
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.records.push({ level: 'warn', message, fields });
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.records.push({ level: 'error', message, fields });
+  }
+  at(level: string): string[] {
+    return this.records.filter((r) => r.level === level).map((r) => r.message);
+  }
+}
+
+let counter = 0;
+/** A node id no other test uses. */
+export function uniqueId(label: string): string {
+  return `${label}-${process.pid}-${++counter}`;
+}
+
+/** Bytes of a Float64Array of `bytes` bytes filled with a recognisable pattern. */
+export function patternBytes(bytes: number): Uint8Array {
+  const floats = new Float64Array(bytes / 8);
+  for (let i = 0; i < floats.length; i++) floats[i] = i * 1.5 - 7;
+  return new Uint8Array(floats.buffer);
+}
