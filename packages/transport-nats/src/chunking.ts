@@ -93,19 +93,19 @@ interface Assembly {
   bytes: number;
 }
 
-/** How many dropped payload ids are remembered so their late chunks are discarded at once. */
-const DROPPED_MEMORY = 1024;
+/** How many completed or dropped payload ids are remembered so their late chunks are discarded at once. */
+const RETIRED_MEMORY = 4096;
 
 /**
  * Puts chunked payloads back together. Chunks may arrive in any order and more than once; a
- * payload is returned exactly once, when its last missing chunk arrives, and only if its size
+ * payload is returned at most once, when its last missing chunk arrives, and only if its size
  * matches what its header declared. Malformed, inconsistent, oversized, timed-out or evicted
  * payloads are dropped with a warning, never thrown. Memory held is bounded by `maxPendingBytes`.
  */
 export class Reassembler {
   private readonly assemblies = new Map<string, Assembly>();
-  /** Recently dropped ids and when they were dropped; late chunks for them are ignored. */
-  private readonly dropped = new Map<string, number>();
+  /** Recently completed or dropped ids and when; late or duplicate chunks for them are ignored. */
+  private readonly retired = new Map<string, number>();
   private pendingBytesTotal = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -130,8 +130,8 @@ export class Reassembler {
    */
   add(info: ChunkInfo, data: Uint8Array): Uint8Array | undefined {
     const { logger, maxMessageBytes } = this.options;
-    if (this.dropped.has(info.id)) {
-      logger.debug('ignoring a chunk of a dropped payload', { chunkId: info.id, index: info.index });
+    if (this.retired.has(info.id)) {
+      logger.debug('ignoring a chunk of a completed or dropped payload', { chunkId: info.id, index: info.index });
       return undefined;
     }
     if (info.total > maxMessageBytes) {
@@ -164,6 +164,7 @@ export class Reassembler {
     if (assembly.received < assembly.count) return undefined;
 
     this.remove(assembly);
+    this.retire(info.id);
     if (assembly.bytes !== assembly.total) return this.reject(info.id, 'size does not match its header');
     const whole = new Uint8Array(assembly.total);
     let offset = 0;
@@ -182,9 +183,9 @@ export class Reassembler {
       this.drop(assembly.id, `incomplete after ${this.options.timeoutMs} ms (${assembly.received} of ${assembly.count} chunks)`);
       count++;
     }
-    for (const [id, at] of this.dropped) {
+    for (const [id, at] of this.retired) {
       if (now - at < this.options.timeoutMs) break;
-      this.dropped.delete(id);
+      this.retired.delete(id);
     }
     return count;
   }
@@ -192,7 +193,7 @@ export class Reassembler {
   /** Forgets every pending payload and stops the timer. */
   dispose(): void {
     this.assemblies.clear();
-    this.dropped.clear();
+    this.retired.clear();
     this.pendingBytesTotal = 0;
     this.unschedule();
   }
@@ -211,7 +212,7 @@ export class Reassembler {
   }
 
   private reject(id: string, reason: string): undefined {
-    this.remember(id);
+    this.retire(id);
     this.options.logger.warn('dropping a chunked payload', { chunkId: id, reason });
     return undefined;
   }
@@ -222,10 +223,10 @@ export class Reassembler {
     this.reject(id, reason);
   }
 
-  private remember(id: string): void {
-    this.dropped.delete(id);
-    this.dropped.set(id, this.now());
-    if (this.dropped.size > DROPPED_MEMORY) this.dropped.delete(this.dropped.keys().next().value!);
+  private retire(id: string): void {
+    this.retired.delete(id);
+    this.retired.set(id, this.now());
+    if (this.retired.size > RETIRED_MEMORY) this.retired.delete(this.retired.keys().next().value!);
   }
 
   private remove(assembly: Assembly): void {
