@@ -12,23 +12,27 @@ export class Pong extends Actor<Ball> {
   }
 }
 
-/** Serves, then keeps the rally going for `rounds` hits and answers the serve with the count. */
+/** Serves, then keeps the rally going until `rounds` hits (both players') and answers the serve with the count. */
 export class Ping extends Actor<Serve | Ball> {
   private done: ((hits: number) => void) | undefined;
   private rounds = 0;
 
-  receive(msg: Serve | Ball): Promise<number> | void {
+  receive(msg: Serve | Ball): number | void {
     if (msg.type === 'serve') {
+      // The serve is the first hit.
+      if (msg.rounds <= 1) return 1;
       this.rounds = msg.rounds;
-      msg.to.tell({ type: 'ping', hits: 0, replyTo: this.self as ActorRef<Ball> });
-      // The answer to the serve (an ask) is this promise; the rally goes on meanwhile in other
-      // messages, so it must not block the mailbox: reply later through the asker's ref.
+      msg.to.tell({ type: 'ping', hits: 1, replyTo: this.self as ActorRef<Ball> });
+      // The rally goes on in later messages, so the serve must not hold the mailbox: answer the
+      // ask later, through the temporary ref the asker is known by.
       const asker = this.context.sender;
       this.done = (hits) => asker?.tell(hits);
       return;
     }
-    if (msg.hits >= this.rounds) this.done?.(msg.hits);
-    else msg.replyTo.tell({ type: 'ping', hits: msg.hits + 1, replyTo: this.self as ActorRef<Ball> });
+    if (msg.hits >= this.rounds) return this.done?.(msg.hits);
+    const next = msg.hits + 1;
+    if (next >= this.rounds) this.done?.(next);
+    else msg.replyTo.tell({ type: 'ping', hits: next, replyTo: this.self as ActorRef<Ball> });
   }
 }
 

@@ -140,7 +140,11 @@ export class Reassembler {
     }
     let assembly = this.assemblies.get(info.id);
     if (assembly === undefined) {
-      if (info.count === 1) return data.byteLength === info.total ? data : this.reject(info.id, 'size does not match its header');
+      if (info.count === 1) {
+        if (data.byteLength !== info.total) return this.reject(info.id, 'size does not match its header');
+        this.retire(info.id);
+        return data;
+      }
       assembly = { id: info.id, count: info.count, total: info.total, startedAt: this.now(), parts: new Array(info.count), received: 0, bytes: 0 };
       this.assemblies.set(info.id, assembly);
       this.schedule();

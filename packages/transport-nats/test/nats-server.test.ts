@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ArmadaError } from '@armada/actors';
 import { NatsServerNotFoundError, NatsServerStartError, findNatsServer, startNatsServer } from '../src/index.js';
 
@@ -66,9 +69,21 @@ describe('startNatsServer', function () {
     }
   });
 
-  it('fails with a clear error when the server is not ready in time', async () => {
-    const error = await startNatsServer({ binary: '/bin/sleep', args: ['30'], readyTimeoutMs: 300 }).then(() => undefined, (e: unknown) => e);
-    expect(error).to.be.instanceOf(NatsServerStartError);
-    expect((error as Error).message).to.match(/not ready within 300 ms/);
+  it('fails with a clear error, and kills the process, when the server is not ready in time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'armada-test-'));
+    const fake = join(dir, 'nats-server');
+    await writeFile(fake, '#!/bin/sh\necho "pretending to start"\nexec sleep 30\n');
+    await chmod(fake, 0o755);
+    try {
+      const started = Date.now();
+      const error = await startNatsServer({ binary: fake, readyTimeoutMs: 300 }).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(NatsServerStartError);
+      expect((error as Error).message).to.match(/not ready within 300 ms/);
+      expect((error as NatsServerStartError).output).to.include('pretending to start');
+      // The rejection comes after the process exited; SIGTERM ends `sleep` at once.
+      expect(Date.now() - started).to.be.lessThan(5000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

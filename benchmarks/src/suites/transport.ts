@@ -1,0 +1,372 @@
+/**
+ * Suite `transport`: actor ask over NATS against raw nats.js request/reply, both against one
+ * loopback nats-server and a peer in another OS process, in the same invocation.
+ *
+ * - raw: the peer subscribes to a subject and answers with `msg.respond(msg.data)`; this process
+ *   publishes with `reply: <inbox>.<id>` and receives every answer on ONE `<inbox>.*`
+ *   subscription, matching by id (what a transport would do; `nc.request()` would open a
+ *   subscription per call).
+ * - actor: the peer hosts an ActorSystem with an echo actor; this process asks it.
+ *
+ * Each round measures throughput (a closed loop with `--inflight` requests outstanding) and round
+ * trip (one outstanding request, each timed) on both sides, alternating which side goes first.
+ * Reported figures are medians over the rounds.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { ActorSystem, type ActorRef } from '@armada/actors';
+import { NatsTransport, startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
+import {
+  choiceFlag,
+  closedLoop,
+  formatNumber,
+  intFlag,
+  median,
+  printTable,
+  ratio,
+  round,
+  sequentialLatencies,
+  sleep,
+  startChild,
+  summarize,
+  withTimeout,
+  writeResults,
+  type ChildHandle,
+  type Summary,
+  type Suite,
+  type SuiteValues,
+  type ThroughputResult,
+} from '../lib/index.js';
+
+const SUITE = 'transport';
+const RAW_SUBJECT = 'bench.transport.echo';
+const RAW_RESPONDER = new URL('../children/raw-responder.js', import.meta.url);
+const ACTOR_ECHO = new URL('../children/actor-echo.js', import.meta.url);
+
+type Side = 'raw' | 'actor';
+type Only = 'both' | Side;
+
+interface Params {
+  requests: number;
+  inflight: number;
+  rttRequests: number;
+  rttWarmup: number;
+  warmup: number;
+  rounds: number;
+  payloadBytes: number;
+  timeoutMs: number;
+  only: Only;
+  childCpuProfDir: string | undefined;
+}
+
+interface SideRound {
+  throughput: ThroughputResult;
+  /** Round trip in µs, one request outstanding. */
+  rtt: Summary;
+}
+
+interface RoundResult {
+  round: number;
+  /** Which side was measured first in this round. */
+  order: Side[];
+  raw?: SideRound;
+  actor?: SideRound;
+}
+
+interface SideMedians {
+  throughput: number;
+  p50: number;
+  p99: number;
+}
+
+/** One way of sending the payload and waiting for the echo. */
+interface Requester {
+  readonly side: Side;
+  request(): Promise<unknown>;
+  /** Sends a few requests and checks the echo is byte-for-byte the payload. */
+  verify(): Promise<void>;
+}
+
+/** Raw nats.js request/reply over one shared reply-inbox subscription. */
+class RawRequester implements Requester {
+  readonly side = 'raw' as const;
+  private readonly inbox = createInbox();
+  private readonly pending = new Map<number, { resolve: (data: Uint8Array) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly subject: string,
+    private readonly payload: Uint8Array,
+  ) {
+    const prefixLength = this.inbox.length + 1;
+    nc.subscribe(`${this.inbox}.*`, {
+      callback: (error, msg) => {
+        if (error !== null) return;
+        const id = Number(msg.subject.slice(prefixLength));
+        const entry = this.pending.get(id);
+        if (entry === undefined) return;
+        this.pending.delete(id);
+        if (msg.headers?.hasError) entry.reject(new Error(`raw request ${id} failed: ${msg.headers.code} ${msg.headers.description}`));
+        else entry.resolve(msg.data);
+      },
+    });
+  }
+
+  request(): Promise<Uint8Array> {
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.nc.publish(this.subject, this.payload, { reply: `${this.inbox}.${id}` });
+    });
+  }
+
+  async verify(): Promise<void> {
+    for (let i = 0; i < 3; i++) checkEcho('raw', await this.request(), this.payload);
+  }
+}
+
+/** `ref.ask(payload)` to the echo actor in the other process. */
+class ActorRequester implements Requester {
+  readonly side = 'actor' as const;
+  constructor(
+    private readonly ref: ActorRef<Uint8Array>,
+    private readonly payload: Uint8Array,
+    private readonly timeoutMs: number,
+  ) {}
+
+  request(): Promise<unknown> {
+    return this.ref.ask(this.payload, { timeoutMs: this.timeoutMs });
+  }
+
+  async verify(): Promise<void> {
+    for (let i = 0; i < 3; i++) checkEcho('actor', await this.request(), this.payload);
+  }
+}
+
+function checkEcho(side: Side, reply: unknown, payload: Uint8Array): void {
+  const ok = reply instanceof Uint8Array && reply.byteLength === payload.byteLength && reply.every((b, i) => b === payload[i]);
+  if (!ok) throw new Error(`${side}: the echo does not match the payload (got ${String(reply)})`);
+}
+
+function readParams(values: SuiteValues): Params {
+  const childCpuProfDir = values['child-cpu-prof'];
+  return {
+    requests: intFlag(values, 'requests'),
+    inflight: intFlag(values, 'inflight'),
+    rttRequests: intFlag(values, 'rtt-requests'),
+    rttWarmup: intFlag(values, 'rtt-warmup', 0),
+    warmup: intFlag(values, 'warmup', 0),
+    rounds: intFlag(values, 'rounds'),
+    payloadBytes: intFlag(values, 'payload'),
+    timeoutMs: intFlag(values, 'timeout'),
+    only: choiceFlag<Only>(values, 'only', ['both', 'raw', 'actor']),
+    childCpuProfDir: typeof childCpuProfDir === 'string' ? resolvePath(childCpuProfDir) : undefined,
+  };
+}
+
+async function measure(requester: Requester, params: Params): Promise<SideRound> {
+  const label = `${requester.side} throughput`;
+  const throughput = await withTimeout(closedLoop(() => requester.request(), params.requests, params.inflight), params.timeoutMs, label);
+  await sleep(20);
+  const rtt = await withTimeout(
+    (async () => {
+      await sequentialLatencies(() => requester.request(), params.rttWarmup);
+      return sequentialLatencies(() => requester.request(), params.rttRequests);
+    })(),
+    params.timeoutMs,
+    `${requester.side} round trip`,
+  );
+  await sleep(20);
+  return { throughput, rtt: summarize(rtt) };
+}
+
+function mediansOf(rounds: RoundResult[], side: Side): SideMedians {
+  const of = (pick: (r: SideRound) => number) => median(rounds.map((r) => pick(r[side]!)));
+  return { throughput: of((r) => r.throughput.perSecond), p50: of((r) => r.rtt.p50), p99: of((r) => r.rtt.p99) };
+}
+
+function describe(side: SideRound): string {
+  return `${formatNumber(Math.round(side.throughput.perSecond))} req/s, p50 ${formatNumber(side.rtt.p50)} µs, p99 ${formatNumber(side.rtt.p99)} µs`;
+}
+
+const times = (r: number | null) => (r === null ? '-' : `${r.toFixed(2)}x`);
+
+async function run(values: SuiteValues): Promise<void> {
+  const params = readParams(values);
+  const sides: Side[] = params.only === 'both' ? ['raw', 'actor'] : [params.only];
+  const payload = new Uint8Array(params.payloadBytes).map((_, i) => (i * 7 + 1) & 0xff);
+  const childExecArgv: string[] = [];
+  if (params.childCpuProfDir !== undefined) {
+    await mkdir(params.childCpuProfDir, { recursive: true });
+    childExecArgv.push('--cpu-prof', `--cpu-prof-dir=${params.childCpuProfDir}`);
+  }
+
+  console.log(
+    `suite ${SUITE}: ${params.rounds} rounds of ${formatNumber(params.requests)} requests with ${params.inflight} in flight, ` +
+      `then ${formatNumber(params.rttRequests)} sequential round trips; ${params.payloadBytes}-byte payload; sides: ${sides.join(', ')}`,
+  );
+
+  let server: NatsServerHandle | undefined;
+  const children: ChildHandle<unknown>[] = [];
+  let rawConnection: NatsConnection | undefined;
+  let client: ActorSystem | undefined;
+  try {
+    server = await startNatsServer();
+    const requesters = new Map<Side, Requester>();
+
+    if (sides.includes('raw')) {
+      const responder = await startChild<{ subject: string }>({
+        name: 'raw-responder',
+        script: RAW_RESPONDER,
+        args: ['--url', server.url, '--subject', RAW_SUBJECT],
+        execArgv: childExecArgv,
+      });
+      children.push(responder);
+      rawConnection = await connect({ servers: server.url, name: 'bench-raw-client' });
+      requesters.set('raw', new RawRequester(rawConnection, responder.info.subject, payload));
+    }
+    if (sides.includes('actor')) {
+      const echo = await startChild<{ node: string; path: string }>({
+        name: 'actor-echo',
+        script: ACTOR_ECHO,
+        args: ['--url', server.url],
+        execArgv: childExecArgv,
+      });
+      children.push(echo);
+      client = await ActorSystem.create({ name: 'bench-client', transport: new NatsTransport({ servers: server.url, name: 'bench-actor-client' }) });
+      requesters.set('actor', new ActorRequester(client.ref<Uint8Array>(echo.info.node, echo.info.path), payload, params.timeoutMs));
+    }
+
+    // Correctness first, then a warm-up so both sides are measured with optimised code.
+    for (const requester of requesters.values()) {
+      await withTimeout(requester.verify(), 10_000, `${requester.side} echo check`);
+      if (params.warmup > 0) {
+        await withTimeout(closedLoop(() => requester.request(), params.warmup, params.inflight), params.timeoutMs, `${requester.side} warm-up`);
+        await withTimeout(sequentialLatencies(() => requester.request(), Math.min(params.warmup, 500)), params.timeoutMs, `${requester.side} warm-up`);
+      }
+    }
+
+    const rounds: RoundResult[] = [];
+    for (let r = 0; r < params.rounds; r++) {
+      const order = r % 2 === 0 ? sides : [...sides].reverse();
+      const result: RoundResult = { round: r + 1, order };
+      for (const side of order) result[side] = await measure(requesters.get(side)!, params);
+      rounds.push(result);
+      console.log(`round ${r + 1}/${params.rounds}: ` + sides.map((side) => `${side} ${describe(result[side]!)}`).join(' | '));
+    }
+
+    const medians: Partial<Record<Side, SideMedians>> = {};
+    for (const side of sides) medians[side] = mediansOf(rounds, side);
+
+    console.log('');
+    const labels: Record<Side, string> = { raw: 'raw nats.js', actor: 'actor ask' };
+    const rows: (string | number)[][] = sides.map((side) => [
+      labels[side],
+      Math.round(medians[side]!.throughput),
+      round(medians[side]!.p50),
+      round(medians[side]!.p99),
+    ]);
+    const raw = medians.raw;
+    const actor = medians.actor;
+    if (raw !== undefined && actor !== undefined) {
+      rows.push(['actor / raw', times(ratio(actor.throughput, raw.throughput)), times(ratio(actor.p50, raw.p50)), times(ratio(actor.p99, raw.p99))]);
+    }
+    printTable(['median of ' + params.rounds + ' rounds', 'throughput req/s', 'p50 µs', 'p99 µs'], rows);
+
+    if (raw === undefined || actor === undefined) {
+      console.log(`\n--only ${params.only}: no baseline comparison, results file not written`);
+      return;
+    }
+    const headline = {
+      name: 'ask throughput vs raw NATS',
+      value: round(actor.throughput, 0),
+      unit: 'req/s',
+      baseline: round(raw.throughput, 0),
+      ratio: round(ratio(actor.throughput, raw.throughput)!, 3),
+      target: '>= 0.7x raw NATS throughput',
+    };
+    const secondary = {
+      name: 'ask p50 round trip vs raw NATS',
+      value: round(actor.p50),
+      unit: 'µs',
+      baseline: round(raw.p50),
+      ratio: round(ratio(actor.p50, raw.p50)!, 3),
+      target: '<= 1.3x raw NATS p50',
+    };
+    const path = await writeResults(SUITE, {
+      params: {
+        requests: params.requests,
+        inflight: params.inflight,
+        rttRequests: params.rttRequests,
+        rttWarmup: params.rttWarmup,
+        warmup: params.warmup,
+        rounds: params.rounds,
+        payloadBytes: params.payloadBytes,
+        rawSubject: RAW_SUBJECT,
+        natsServer: server.url,
+      },
+      rounds: rounds.map((r) => ({
+        round: r.round,
+        order: r.order,
+        ...Object.fromEntries(
+          sides.map((side) => {
+            const s = r[side]!;
+            return [
+              side,
+              {
+                throughput: { requests: s.throughput.requests, inflight: s.throughput.concurrency, elapsedMs: round(s.throughput.elapsedMs, 2), perSecond: round(s.throughput.perSecond, 0) },
+                rttMicros: Object.fromEntries(Object.entries(s.rtt).map(([k, v]) => [k, k === 'count' ? v : round(v)])),
+              },
+            ];
+          }),
+        ),
+      })),
+      medians: {
+        raw: { throughputPerSecond: round(raw.throughput, 0), p50Micros: round(raw.p50), p99Micros: round(raw.p99) },
+        actor: { throughputPerSecond: round(actor.throughput, 0), p50Micros: round(actor.p50), p99Micros: round(actor.p99) },
+      },
+      headline,
+      secondary,
+    });
+    console.log(`\n${headline.name}: ${times(headline.ratio)} (target ${headline.target})`);
+    console.log(`${secondary.name}: ${times(secondary.ratio)} (target ${secondary.target})`);
+    console.log(`results: ${path}`);
+  } finally {
+    await client?.terminate().catch((error: unknown) => console.error('closing the client actor system failed:', error));
+    if (rawConnection !== undefined && !rawConnection.isClosed()) await rawConnection.close().catch(() => undefined);
+    await Promise.all(children.map((child) => child.stop()));
+    await server?.stop();
+  }
+}
+
+export const transportSuite: Suite = {
+  name: SUITE,
+  description: 'actor ask over NATS vs raw nats.js request/reply: throughput and round trip',
+  options: {
+    requests: { type: 'string', default: '50000' },
+    inflight: { type: 'string', default: '256' },
+    'rtt-requests': { type: 'string', default: '2000' },
+    'rtt-warmup': { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '5' },
+    payload: { type: 'string', default: '16' },
+    timeout: { type: 'string', default: '120000' },
+    only: { type: 'string', default: 'both' },
+    'child-cpu-prof': { type: 'string' },
+  },
+  usage: [
+    '--requests N        requests per throughput measurement (default 50000)',
+    '--inflight N        requests outstanding during throughput (default 256)',
+    '--rtt-requests N    sequential round trips per measurement (default 2000)',
+    '--rtt-warmup N      untimed round trips before each of those (default 200)',
+    '--warmup N          untimed throughput requests per side before round 1 (default 10000)',
+    '--rounds N          rounds; raw and actor alternate which goes first (default 5)',
+    '--payload N         payload size in bytes (default 16)',
+    '--timeout MS        limit for each measurement and each ask (default 120000)',
+    '--only SIDE         both | raw | actor; one side only writes no results file (default both)',
+    '--child-cpu-prof D  run the peer processes with --cpu-prof, writing profiles to folder D',
+  ],
+  run,
+};
