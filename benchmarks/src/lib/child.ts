@@ -8,8 +8,8 @@ import { fork, type ChildProcess } from 'node:child_process';
  */
 
 /** Messages on the IPC channel. */
-type ToParent = { type: 'ready'; info: unknown } | { type: 'failed'; message: string };
-type ToChild = { type: 'stop' };
+type ToParent = { type: 'ready'; info: unknown } | { type: 'failed'; message: string } | { type: 'cpu'; seq: number; usage: NodeJS.CpuUsage };
+type ToChild = { type: 'stop' } | { type: 'cpu'; seq: number };
 
 export interface StartChildOptions {
   /** Shown in errors. */
@@ -35,6 +35,8 @@ export interface ChildHandle<I> {
    * 5 000 ms). Resolves once it has exited. Idempotent; never rejects.
    */
   stop(graceMs?: number): Promise<void>;
+  /** The child's `process.cpuUsage()` (µs of user and system CPU since it started). */
+  cpuUsage(timeoutMs?: number): Promise<NodeJS.CpuUsage>;
 }
 
 const live = new Set<ChildProcess>();
@@ -95,6 +97,32 @@ export function startChild<I = unknown>(options: StartChildOptions): Promise<Chi
     return stopping;
   };
 
+  let cpuSeq = 0;
+  const cpuUsage = (timeoutMs = 5_000): Promise<NodeJS.CpuUsage> =>
+    new Promise((resolve, reject) => {
+      const seq = ++cpuSeq;
+      const done = (error: Error | undefined, usage?: NodeJS.CpuUsage) => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (error !== undefined) reject(error);
+        else resolve(usage!);
+      };
+      const onMessage = (raw: unknown) => {
+        const msg = raw as ToParent;
+        if (msg?.type === 'cpu' && msg.seq === seq) done(undefined, msg.usage);
+      };
+      const onExit = () => done(new Error(`${options.name}: exited before reporting its CPU usage`));
+      const timer = setTimeout(() => done(new Error(`${options.name}: no CPU usage report within ${timeoutMs} ms`)), timeoutMs);
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      try {
+        child.send({ type: 'cpu', seq } satisfies ToChild);
+      } catch (error) {
+        done(error as Error);
+      }
+    });
+
   return new Promise<ChildHandle<I>>((resolve, reject) => {
     let settled = false;
     const fail = (message: string) => {
@@ -109,7 +137,7 @@ export function startChild<I = unknown>(options: StartChildOptions): Promise<Chi
       if (msg?.type !== 'ready' || settled) return;
       settled = true;
       cleanup();
-      resolve({ name: options.name, process: child, info: msg.info as I, stop });
+      resolve({ name: options.name, process: child, info: msg.info as I, stop, cpuUsage });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited before it was ready (code ${code}, signal ${signal})`);
     const onError = (error: Error) => fail(`cannot start: ${error.message}`);
@@ -128,9 +156,16 @@ export function startChild<I = unknown>(options: StartChildOptions): Promise<Chi
 
 // --- the child's side ---
 
-/** Tells the parent this child serves; `info` must be structured-cloneable. */
+/**
+ * Tells the parent this child serves; `info` must be structured-cloneable. From then on the child
+ * also answers the parent's CPU usage queries.
+ */
 export function signalReady(info: unknown = null): void {
   if (process.send === undefined) throw new Error('not started by startChild (no IPC channel)');
+  process.on('message', (raw: unknown) => {
+    const msg = raw as ToChild;
+    if (msg?.type === 'cpu') process.send?.({ type: 'cpu', seq: msg.seq, usage: process.cpuUsage() } satisfies ToParent);
+  });
   process.send({ type: 'ready', info } satisfies ToParent);
 }
 

@@ -16,6 +16,12 @@ export function formatNumber(value: number, digits = 1): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
+/** Like {@link formatNumber} but always with exactly `digits` decimals (so 521 shows as 521.0). */
+export function formatFixed(value: number, digits = 1): string {
+  if (!Number.isFinite(value)) return String(value);
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
 function text(cell: Cell, digits: number): string {
   if (cell === null || cell === undefined) return '-';
   return typeof cell === 'number' ? formatNumber(cell, digits) : cell;

@@ -20,6 +20,7 @@ import { NatsTransport, startNatsServer, type NatsServerHandle } from '@armada/t
 import {
   choiceFlag,
   closedLoop,
+  formatFixed,
   formatNumber,
   intFlag,
   median,
@@ -62,6 +63,8 @@ interface Params {
 
 interface SideRound {
   throughput: ThroughputResult;
+  /** CPU time (user + system) per request during the throughput measurement, in µs. */
+  cpu: { client: number; peer: number };
   /** Round trip in µs, one request outstanding. */
   rtt: Summary;
 }
@@ -78,11 +81,15 @@ interface SideMedians {
   throughput: number;
   p50: number;
   p99: number;
+  clientCpu: number;
+  peerCpu: number;
 }
 
 /** One way of sending the payload and waiting for the echo. */
 interface Requester {
   readonly side: Side;
+  /** The process answering. */
+  readonly peer: ChildHandle<unknown>;
   request(): Promise<unknown>;
   /** Sends a few requests and checks the echo is byte-for-byte the payload. */
   verify(): Promise<void>;
@@ -96,6 +103,7 @@ class RawRequester implements Requester {
   private nextId = 0;
 
   constructor(
+    readonly peer: ChildHandle<unknown>,
     private readonly nc: NatsConnection,
     private readonly subject: string,
     private readonly payload: Uint8Array,
@@ -131,6 +139,7 @@ class RawRequester implements Requester {
 class ActorRequester implements Requester {
   readonly side = 'actor' as const;
   constructor(
+    readonly peer: ChildHandle<unknown>,
     private readonly ref: ActorRef<Uint8Array>,
     private readonly payload: Uint8Array,
     private readonly timeoutMs: number,
@@ -168,7 +177,15 @@ function readParams(values: SuiteValues): Params {
 
 async function measure(requester: Requester, params: Params): Promise<SideRound> {
   const label = `${requester.side} throughput`;
+  const peerBefore = await requester.peer.cpuUsage();
+  const clientBefore = process.cpuUsage();
   const throughput = await withTimeout(closedLoop(() => requester.request(), params.requests, params.inflight), params.timeoutMs, label);
+  const clientCpu = process.cpuUsage(clientBefore);
+  const peerAfter = await requester.peer.cpuUsage();
+  const cpu = {
+    client: (clientCpu.user + clientCpu.system) / params.requests,
+    peer: (peerAfter.user - peerBefore.user + peerAfter.system - peerBefore.system) / params.requests,
+  };
   await sleep(20);
   const rtt = await withTimeout(
     (async () => {
@@ -179,16 +196,44 @@ async function measure(requester: Requester, params: Params): Promise<SideRound>
     `${requester.side} round trip`,
   );
   await sleep(20);
-  return { throughput, rtt: summarize(rtt) };
+  return { throughput, cpu, rtt: summarize(rtt) };
 }
 
 function mediansOf(rounds: RoundResult[], side: Side): SideMedians {
   const of = (pick: (r: SideRound) => number) => median(rounds.map((r) => pick(r[side]!)));
-  return { throughput: of((r) => r.throughput.perSecond), p50: of((r) => r.rtt.p50), p99: of((r) => r.rtt.p99) };
+  return {
+    throughput: of((r) => r.throughput.perSecond),
+    p50: of((r) => r.rtt.p50),
+    p99: of((r) => r.rtt.p99),
+    clientCpu: of((r) => r.cpu.client),
+    peerCpu: of((r) => r.cpu.peer),
+  };
+}
+
+/** Per round actor / raw, then the median over rounds. */
+function pairedRatios(rounds: RoundResult[]): SideMedians {
+  const of = (pick: (r: SideRound) => number) => median(rounds.map((r) => pick(r.actor!) / pick(r.raw!)));
+  return {
+    throughput: of((r) => r.throughput.perSecond),
+    p50: of((r) => r.rtt.p50),
+    p99: of((r) => r.rtt.p99),
+    clientCpu: of((r) => r.cpu.client),
+    peerCpu: of((r) => r.cpu.peer),
+  };
 }
 
 function describe(side: SideRound): string {
-  return `${formatNumber(Math.round(side.throughput.perSecond))} req/s, p50 ${formatNumber(side.rtt.p50)} µs, p99 ${formatNumber(side.rtt.p99)} µs`;
+  return `${formatNumber(Math.round(side.throughput.perSecond))} req/s, p50 ${formatFixed(side.rtt.p50)} µs, p99 ${formatFixed(side.rtt.p99)} µs, CPU/req ${formatFixed(side.cpu.client)} + ${formatFixed(side.cpu.peer)} µs`;
+}
+
+function sideMedians(m: SideMedians): Record<string, number> {
+  return {
+    throughputPerSecond: round(m.throughput, 0),
+    p50Micros: round(m.p50),
+    p99Micros: round(m.p99),
+    clientCpuMicrosPerRequest: round(m.clientCpu, 2),
+    peerCpuMicrosPerRequest: round(m.peerCpu, 2),
+  };
 }
 
 const times = (r: number | null) => (r === null ? '-' : `${r.toFixed(2)}x`);
@@ -225,7 +270,7 @@ async function run(values: SuiteValues): Promise<void> {
       });
       children.push(responder);
       rawConnection = await connect({ servers: server.url, name: 'bench-raw-client' });
-      requesters.set('raw', new RawRequester(rawConnection, responder.info.subject, payload));
+      requesters.set('raw', new RawRequester(responder, rawConnection, responder.info.subject, payload));
     }
     if (sides.includes('actor')) {
       const echo = await startChild<{ node: string; path: string }>({
@@ -236,7 +281,7 @@ async function run(values: SuiteValues): Promise<void> {
       });
       children.push(echo);
       client = await ActorSystem.create({ name: 'bench-client', transport: new NatsTransport({ servers: server.url, name: 'bench-actor-client' }) });
-      requesters.set('actor', new ActorRequester(client.ref<Uint8Array>(echo.info.node, echo.info.path), payload, params.timeoutMs));
+      requesters.set('actor', new ActorRequester(echo, client.ref<Uint8Array>(echo.info.node, echo.info.path), payload, params.timeoutMs));
     }
 
     // Correctness first, then a warm-up so both sides are measured with optimised code.
@@ -265,17 +310,22 @@ async function run(values: SuiteValues): Promise<void> {
     const rows: (string | number)[][] = sides.map((side) => [
       labels[side],
       Math.round(medians[side]!.throughput),
-      round(medians[side]!.p50),
-      round(medians[side]!.p99),
+      formatFixed(medians[side]!.p50),
+      formatFixed(medians[side]!.p99),
+      formatFixed(medians[side]!.clientCpu),
+      formatFixed(medians[side]!.peerCpu),
     ]);
     const raw = medians.raw;
     const actor = medians.actor;
-    if (raw !== undefined && actor !== undefined) {
-      rows.push(['actor / raw', times(ratio(actor.throughput, raw.throughput)), times(ratio(actor.p50, raw.p50)), times(ratio(actor.p99, raw.p99))]);
+    const paired = raw !== undefined && actor !== undefined ? pairedRatios(rounds) : undefined;
+    if (raw !== undefined && actor !== undefined && paired !== undefined) {
+      rows.push(['actor / raw', times(ratio(actor.throughput, raw.throughput)), times(ratio(actor.p50, raw.p50)), times(ratio(actor.p99, raw.p99)),
+        times(ratio(actor.clientCpu, raw.clientCpu)), times(ratio(actor.peerCpu, raw.peerCpu))]);
+      rows.push(['actor / raw, paired', times(paired.throughput), times(paired.p50), times(paired.p99), times(paired.clientCpu), times(paired.peerCpu)]);
     }
-    printTable(['median of ' + params.rounds + ' rounds', 'throughput req/s', 'p50 µs', 'p99 µs'], rows);
+    printTable(['median of ' + params.rounds + ' rounds', 'throughput req/s', 'p50 µs', 'p99 µs', 'client CPU µs/req', 'peer CPU µs/req'], rows);
 
-    if (raw === undefined || actor === undefined) {
+    if (raw === undefined || actor === undefined || paired === undefined) {
       console.log(`\n--only ${params.only}: no baseline comparison, results file not written`);
       return;
     }
@@ -317,6 +367,7 @@ async function run(values: SuiteValues): Promise<void> {
               side,
               {
                 throughput: { requests: s.throughput.requests, inflight: s.throughput.concurrency, elapsedMs: round(s.throughput.elapsedMs, 2), perSecond: round(s.throughput.perSecond, 0) },
+                cpuMicrosPerRequest: { client: round(s.cpu.client, 2), peer: round(s.cpu.peer, 2) },
                 rttMicros: Object.fromEntries(Object.entries(s.rtt).map(([k, v]) => [k, k === 'count' ? v : round(v)])),
               },
             ];
@@ -324,14 +375,22 @@ async function run(values: SuiteValues): Promise<void> {
         ),
       })),
       medians: {
-        raw: { throughputPerSecond: round(raw.throughput, 0), p50Micros: round(raw.p50), p99Micros: round(raw.p99) },
-        actor: { throughputPerSecond: round(actor.throughput, 0), p50Micros: round(actor.p50), p99Micros: round(actor.p99) },
+        raw: sideMedians(raw),
+        actor: sideMedians(actor),
+        /** Median over rounds of actor / raw within the same round: less sensitive to drift between rounds. */
+        pairedRatios: {
+          throughput: round(paired.throughput, 3),
+          p50: round(paired.p50, 3),
+          p99: round(paired.p99, 3),
+          clientCpu: round(paired.clientCpu, 3),
+          peerCpu: round(paired.peerCpu, 3),
+        },
       },
       headline,
       secondary,
     });
-    console.log(`\n${headline.name}: ${times(headline.ratio)} (target ${headline.target})`);
-    console.log(`${secondary.name}: ${times(secondary.ratio)} (target ${secondary.target})`);
+    console.log(`\n${headline.name}: ${times(ratio(actor.throughput, raw.throughput))} (target ${headline.target})`);
+    console.log(`${secondary.name}: ${times(ratio(actor.p50, raw.p50))} (target ${secondary.target})`);
     console.log(`results: ${path}`);
   } finally {
     await client?.terminate().catch((error: unknown) => console.error('closing the client actor system failed:', error));

@@ -1,6 +1,7 @@
 /**
  * Prints the functions with the most self time in V8 `.cpuprofile` files (as written by
- * `node --cpu-prof`): `node benchmarks/dist/tools/cpuprofile-top.js [--top N] file...`.
+ * `node --cpu-prof`): `node benchmarks/dist/tools/cpuprofile-top.js [--top N] [--group] file...`.
+ * `--group` adds up self time per package (npm package, Armada package, node internals) instead.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -28,7 +29,18 @@ function label(node: ProfileNode): string {
   return `${name}  ${short}:${lineNumber + 1}`;
 }
 
-async function report(file: string, top: number): Promise<void> {
+/** The package a frame belongs to: an npm package, an Armada package, node internals, or V8. */
+function group(node: ProfileNode): string {
+  const url = node.callFrame.url;
+  if (url === '') return node.callFrame.functionName.startsWith('(') ? node.callFrame.functionName : '(native)';
+  if (url.startsWith('node:')) return 'node internals';
+  const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+  if (pkg !== null) return pkg[1]!;
+  const own = /\/(packages\/[^/]+|benchmarks|examples\/[^/]+)\//.exec(url);
+  return own !== null ? own[1]! : url;
+}
+
+async function report(file: string, top: number, byGroup: boolean): Promise<void> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
@@ -37,7 +49,7 @@ async function report(file: string, top: number): Promise<void> {
     const node = byId.get(profile.samples[i]!);
     const dt = profile.timeDeltas[i] ?? 0;
     if (node === undefined) continue;
-    const key = label(node);
+    const key = byGroup ? group(node) : label(node);
     self.set(key, (self.get(key) ?? 0) + dt);
     total += dt;
   }
@@ -49,10 +61,10 @@ async function report(file: string, top: number): Promise<void> {
   }
 }
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '10' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '10' }, group: { type: 'boolean', default: false } }, allowPositionals: true });
 const top = Number(values.top);
 if (positionals.length === 0 || !Number.isInteger(top) || top < 1) {
-  console.error('usage: cpuprofile-top [--top N] file.cpuprofile...');
+  console.error('usage: cpuprofile-top [--top N] [--group] file.cpuprofile...');
   process.exit(2);
 }
-for (const file of positionals) await report(file, top);
+for (const file of positionals) await report(file, top, values.group === true);

@@ -38,7 +38,11 @@ describe('Two OS processes over a real nats-server', function () {
 
   before(async () => {
     server = await startNatsServer();
-    child = fork(fixture, [server.url, childNode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = fork(fixture, [server.url, childNode], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // The bad-input test makes the child warn about every dropped message; keep the run quiet.
+      env: { ...process.env, ARMADA_LOG_LEVEL: 'error' },
+    });
     await nextMessage(child, (m) => (m as { ready?: string }).ready);
     system = await ActorSystem.create({ name: 'parent', transport: new NatsTransport({ servers: server.url }) });
   });
