@@ -11,6 +11,7 @@ import {
   ActorNotFoundError,
   AskTimeoutError,
   InvalidArgumentError,
+  NoRespondersError,
   SerializationError,
   TransportClosedError,
 } from './errors.js';
@@ -88,6 +89,8 @@ export interface SystemStats {
 }
 
 interface Pending {
+  /** The node the request went to, to name it when nobody serves it. */
+  readonly node: NodeId;
   settle(ok: boolean, value: unknown): void;
   timer: TimerHandle | undefined;
 }
@@ -161,7 +164,7 @@ export class ActorSystem implements RefOwner {
     const handlers: TransportHandlers = {
       onMessage: (data) => system.onMessage(data),
       onReply: (correlationId, data) => system.onReply(correlationId, data),
-      onUndeliverable: (correlationId, error) => system.settle(correlationId, false, error),
+      onUndeliverable: (correlationId) => system.unreachable(correlationId),
     };
     await system.transport.start(system.node, handlers);
     return system;
@@ -244,6 +247,7 @@ export class ActorSystem implements RefOwner {
       const id = this.correlationPrefix + (++this.correlationCounter).toString(36);
       const replyTo = this.refFor({ node: this.node, path: (TEMP + id) as ActorPath });
       const entry: Pending = {
+        node: target.node,
         settle: (ok, value) => (ok ? resolve(value) : reject(value)),
         timer: this.clock.setTimeout(() => this.settle(id, false, new AskTimeoutError(formatAddress(target), timeoutMs)), timeoutMs),
       };
@@ -342,6 +346,12 @@ export class ActorSystem implements RefOwner {
     entry.settle(ok, value);
   }
 
+  /** The transport found no node serving the target of request `id`. */
+  private unreachable(id: string): void {
+    const entry = this.pending.get(id);
+    if (entry !== undefined) this.settle(id, false, new NoRespondersError(entry.node));
+  }
+
   // --- death watch ---
 
   private watch(target: ActorRef<unknown>, watcher: ActorRef<unknown>): void {
@@ -354,6 +364,7 @@ export class ActorSystem implements RefOwner {
     // The remote node acknowledges with whether the actor exists; an unknown node fails fast.
     const id = this.correlationPrefix + (++this.correlationCounter).toString(36);
     this.pending.set(id, {
+      node: target.address.node,
       settle: (ok, value) => {
         // An ack without an answer in time proves nothing, so only "absent" and "unreachable" count.
         const absent = ok ? value === false : !(value instanceof AskTimeoutError);

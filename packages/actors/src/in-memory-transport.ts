@@ -1,4 +1,4 @@
-import { NoRespondersError, PayloadTooLargeError, TransportClosedError } from './errors.js';
+import { PayloadTooLargeError, TransportClosedError } from './errors.js';
 import type { NodeId } from './ids.js';
 import type { InMemoryNetwork } from './in-memory-network.js';
 import type { Transport, TransportHandlers } from './transport.js';
@@ -35,7 +35,7 @@ export class InMemoryTransport implements Transport {
     queueMicrotask(() => {
       const target = this.network.handlers(to);
       if (target !== undefined) target.onMessage(data);
-      else if (correlationId !== undefined) this.network.handlers(from)?.onUndeliverable(correlationId, new NoRespondersError(to));
+      else if (correlationId !== undefined) this.network.handlers(from)?.onUndeliverable(correlationId);
     });
   }
 

@@ -1,4 +1,3 @@
-import type { ArmadaError } from './errors.js';
 import type { NodeId } from './ids.js';
 
 /** What a transport calls when bytes arrive for its node. Called one at a time, in arrival order. */
@@ -9,9 +8,10 @@ export interface TransportHandlers {
   onReply(correlationId: string, data: Uint8Array): void;
   /**
    * A message sent with a correlation id reached no node (nobody serves the target node).
-   * Called at most once per correlation id, soon after the send.
+   * Called at most once per correlation id, soon after the send. The caller knows which node it
+   * sent to, so the transport keeps no per-send bookkeeping for this.
    */
-  onUndeliverable(correlationId: string, error: ArmadaError): void;
+  onUndeliverable(correlationId: string): void;
 }
 
 /**

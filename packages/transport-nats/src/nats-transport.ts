@@ -3,7 +3,6 @@ import { connect, headers as natsHeaders, type ConnectionOptions, type Msg, type
 import {
   ArmadaError,
   ConsoleLogger,
-  NoRespondersError,
   PayloadTooLargeError,
   TransportClosedError,
   type Logger,
@@ -13,8 +12,7 @@ import {
 } from '@armada/actors';
 import { CHUNK_HEADER, Reassembler, chunkSizeFor, formatChunkHeader, parseChunkHeader, splitPayload } from './chunking.js';
 import { NatsAuthError, NatsConnectError } from './errors.js';
-import { PendingCorrelations } from './pending-correlations.js';
-import { Subjects } from './subjects.js';
+import { Subjects, decodeCorrelationId, encodeCorrelationId } from './subjects.js';
 
 /** Options of {@link NatsTransport}. Everything is optional; see {@link NATS_TRANSPORT_DEFAULTS}. */
 export interface NatsTransportOptions {
@@ -78,10 +76,6 @@ export const NATS_TRANSPORT_DEFAULTS = {
   reconnectTimeWait: 250,
   /** Used until the server has told its `max_payload` (the NATS default). */
   maxPayload: 1024 * 1024,
-  /** Correlated sends remembered for "no responders" reports: at most this many ... */
-  maxPendingCorrelations: 100_000,
-  /** ... for at most this long. */
-  pendingCorrelationTtlMs: 5 * 60_000,
 } as const;
 
 type State = 'new' | 'starting' | 'started' | 'closed';
@@ -102,7 +96,12 @@ export class NatsTransport implements Transport {
   private readonly subjects: Subjects;
   private readonly logger: Logger;
   private readonly reassembler: Reassembler;
-  private readonly pending: PendingCorrelations;
+  /** Node subjects by node id: building one checks the id, which is too slow for every send. */
+  private readonly nodeSubjects = new Map<string, string>();
+  /** Reply-subject prefixes by node id, for the same reason. */
+  private readonly replyPrefixes = new Map<string, string>();
+  /** This node's reply-subject prefix, once started. */
+  private ownReplyPrefix = '';
   private readonly chunkIdPrefix = randomBytes(6).toString('base64url');
   private chunkCounter = 0;
   private state: State = 'new';
@@ -110,7 +109,6 @@ export class NatsTransport implements Transport {
   private ownsConnection = false;
   private subscriptions: Subscription[] = [];
   private statusIterator: (AsyncIterable<Status> & { stop?: () => void }) | undefined;
-  private self: NodeId | undefined;
   private handlers: TransportHandlers | undefined;
   private starting: Promise<void> | undefined;
   private lastMaxPayload: number = NATS_TRANSPORT_DEFAULTS.maxPayload;
@@ -128,10 +126,6 @@ export class NatsTransport implements Transport {
       maxPendingBytes: Math.max(options.maxReassemblyBytes ?? NATS_TRANSPORT_DEFAULTS.maxReassemblyBytes, this.maxMessageBytes),
       timeoutMs: options.chunkTimeoutMs ?? NATS_TRANSPORT_DEFAULTS.chunkTimeoutMs,
       logger: this.logger,
-    });
-    this.pending = new PendingCorrelations({
-      maxEntries: NATS_TRANSPORT_DEFAULTS.maxPendingCorrelations,
-      ttlMs: NATS_TRANSPORT_DEFAULTS.pendingCorrelationTtlMs,
     });
   }
 
@@ -167,7 +161,7 @@ export class NatsTransport implements Transport {
     // close() waits for this method, then releases the connection.
     this.nc = nc;
     if (this.closedMeanwhile()) throw new TransportClosedError('transport was closed while starting');
-    this.self = node;
+    this.ownReplyPrefix = this.subjects.replyPrefix(node);
     this.handlers = handlers;
     this.watchStatus(nc);
     try {
@@ -196,25 +190,16 @@ export class NatsTransport implements Transport {
    */
   send(to: NodeId, data: Uint8Array, correlationId?: string): void {
     const nc = this.check(data);
-    const subject = this.subjects.node(to);
-    if (correlationId === undefined) {
-      this.publish(nc, subject, data, undefined);
-      return;
-    }
-    const reply = this.subjects.reply(this.self!, correlationId);
-    this.pending.track(correlationId, to);
-    try {
-      this.publish(nc, subject, data, reply);
-    } catch (error) {
-      this.pending.take(correlationId);
-      throw error;
-    }
+    const subject = cached(this.nodeSubjects, to, () => this.subjects.node(to));
+    const reply = correlationId === undefined ? undefined : this.ownReplyPrefix + encodeCorrelationId(correlationId);
+    this.publish(nc, subject, data, reply);
   }
 
   /** Publishes a reply to `to`'s reply subject for `correlationId`. Throws like {@link send}. */
   reply(to: NodeId, correlationId: string, data: Uint8Array): void {
     const nc = this.check(data);
-    this.publish(nc, this.subjects.reply(to, correlationId), data, undefined);
+    const prefix = cached(this.replyPrefixes, to, () => this.subjects.replyPrefix(to));
+    this.publish(nc, prefix + encodeCorrelationId(correlationId), data, undefined);
   }
 
   /**
@@ -225,7 +210,6 @@ export class NatsTransport implements Transport {
     if (this.closing !== undefined) return this.closing;
     this.state = 'closed';
     this.reassembler.dispose();
-    this.pending.clear();
     const starting = this.starting;
     this.closing = (async () => {
       if (starting !== undefined) await starting.catch(() => undefined);
@@ -332,7 +316,8 @@ export class NatsTransport implements Transport {
       return;
     }
     try {
-      const correlationId = this.subjects.correlationOf(this.self!, msg.subject);
+      const subject = msg.subject;
+      const correlationId = subject.startsWith(this.ownReplyPrefix) ? decodeCorrelationId(subject.slice(this.ownReplyPrefix.length)) : undefined;
       if (correlationId === undefined) {
         this.logger.warn('dropping a reply with a malformed subject', { subject: msg.subject });
         return;
@@ -340,8 +325,7 @@ export class NatsTransport implements Transport {
       const h = msg.headers;
       if (h !== undefined && h.hasError) {
         if (h.code === 503) {
-          const node = this.pending.take(correlationId) ?? '(unknown node)';
-          this.handlers!.onUndeliverable(correlationId, new NoRespondersError(node));
+          this.handlers!.onUndeliverable(correlationId);
         } else {
           this.logger.warn('dropping a status message on a reply subject', { subject: msg.subject, status: h.status });
         }
@@ -349,7 +333,6 @@ export class NatsTransport implements Transport {
       }
       const data = this.payloadOf(msg);
       if (data === undefined) return;
-      this.pending.take(correlationId);
       this.handlers!.onReply(correlationId, data);
     } catch (thrown) {
       this.logger.error('dropped a reply: handling it threw', { error: thrown, subject: msg.subject });
@@ -425,4 +408,15 @@ function isAuthError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'AuthorizationError' || error.name === 'UserAuthenticationExpiredError') return true;
   return error.cause instanceof Error && isAuthError(error.cause);
+}
+
+/** Looks `key` up, building and remembering the value on a miss; forgets all past 10,000 keys. */
+function cached(map: Map<string, string>, key: string, build: () => string): string {
+  let value = map.get(key);
+  if (value === undefined) {
+    if (map.size >= 10_000) map.clear();
+    value = build();
+    map.set(key, value);
+  }
+  return value;
 }

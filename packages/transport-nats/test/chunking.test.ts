@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Reassembler, chunkSizeFor, formatChunkHeader, parseChunkHeader, splitPayload, type ChunkInfo } from '../src/index.js';
-import { PendingCorrelations } from '../src/pending-correlations.js';
 import { CaptureLogger, patternBytes } from './helpers.js';
 
 function chunksOf(id: string, data: Uint8Array, size: number): Array<{ info: ChunkInfo; data: Uint8Array }> {
@@ -169,23 +168,6 @@ describe('chunking', () => {
       expect(r.add({ id: 'huge', index: 1, count: 3, total: 300 }, new Uint8Array(100))).to.equal(undefined);
       expect(r.pending).to.equal(0);
       expect(r.pendingBytes).to.equal(0);
-    });
-  });
-
-  describe('PendingCorrelations', () => {
-    it('forgets an entry on take, after its TTL, and beyond its size bound', () => {
-      let now = 0;
-      const p = new PendingCorrelations({ maxEntries: 3, ttlMs: 100, now: () => now });
-      p.track('a', 'n1');
-      expect(p.take('a')).to.equal('n1');
-      expect(p.take('a')).to.equal(undefined);
-      for (const id of ['b', 'c', 'd', 'e']) p.track(id, id);
-      expect(p.size).to.equal(3);
-      expect(p.take('b')).to.equal(undefined);
-      now = 150;
-      p.track('f', 'f');
-      expect(p.size).to.equal(1);
-      expect(p.take('f')).to.equal('f');
     });
   });
 });

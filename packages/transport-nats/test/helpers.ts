@@ -1,4 +1,4 @@
-import type { ArmadaError, Logger, TransportHandlers } from '@armada/actors';
+import type { Logger, TransportHandlers } from '@armada/actors';
 
 /** Resolves once `predicate` holds (checked on every `notify`), rejects after `timeoutMs`. */
 export class Waiter {
@@ -30,7 +30,7 @@ export class Waiter {
 export class Inbox extends Waiter {
   readonly messages: Uint8Array[] = [];
   readonly replies: Array<{ correlationId: string; data: Uint8Array }> = [];
-  readonly undeliverable: Array<{ correlationId: string; error: ArmadaError }> = [];
+  readonly undeliverable: Array<{ correlationId: string }> = [];
   readonly handlers: TransportHandlers = {
     onMessage: (data) => {
       this.messages.push(data);
@@ -40,8 +40,8 @@ export class Inbox extends Waiter {
       this.replies.push({ correlationId, data });
       this.notify();
     },
-    onUndeliverable: (correlationId, error) => {
-      this.undeliverable.push({ correlationId, error });
+    onUndeliverable: (correlationId) => {
+      this.undeliverable.push({ correlationId });
       this.notify();
     },
   };
