@@ -1,24 +1,7 @@
-import { ActorSystem, InMemoryNetwork, type ActorSystemOptions, type Logger } from '../src/index.js';
+import { ActorSystem, InMemoryNetwork, type ActorSystemOptions } from '../src/index.js';
+import { RecordingLogger } from '../src/testkit/index.js';
 
-/** A logger that keeps records for assertions and prints nothing. */
-export class MemoryLogger implements Logger {
-  readonly records: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  debug(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'debug', message, fields });
-  }
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'info', message, fields });
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'warn', message, fields });
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'error', message, fields });
-  }
-  count(level: string, fragment: string): number {
-    return this.records.filter((r) => r.level === level && r.message.includes(fragment)).length;
-  }
-}
+export { RecordingLogger as MemoryLogger } from '../src/testkit/index.js';
 
 /** Creates systems for one test and terminates them all in `close`. */
 export class Systems {
@@ -26,7 +9,7 @@ export class Systems {
   private readonly all: ActorSystem[] = [];
 
   async create(options: ActorSystemOptions = {}): Promise<ActorSystem> {
-    const system = await ActorSystem.create({ network: this.network, logger: new MemoryLogger(), ...options });
+    const system = await ActorSystem.create({ network: this.network, logger: new RecordingLogger(), ...options });
     this.all.push(system);
     return system;
   }

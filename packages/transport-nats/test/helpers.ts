@@ -1,4 +1,4 @@
-import type { Logger, TransportHandlers } from '@armada/actors';
+import type { TransportHandlers } from '@armada/actors';
 
 /** Resolves once `predicate` holds (checked on every `notify`), rejects after `timeoutMs`. */
 export class Waiter {
@@ -48,24 +48,7 @@ export class Inbox extends Waiter {
 }
 
 /** A logger that keeps its records, for asserting on warnings. */
-export class CaptureLogger implements Logger {
-  readonly records: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  debug(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'debug', message, fields });
-  }
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'info', message, fields });
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'warn', message, fields });
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.records.push({ level: 'error', message, fields });
-  }
-  at(level: string): string[] {
-    return this.records.filter((r) => r.level === level).map((r) => r.message);
-  }
-}
+export { RecordingLogger as CaptureLogger } from '@armada/actors/testkit';
 
 let counter = 0;
 /** A node id no other test uses. */
