@@ -4,7 +4,8 @@ import { Actor, type ActorClass, type ActorFactory } from './actor.js';
 import { ActorCell, type Envelope } from './actor-cell.js';
 import { ActorRef, type AskOptions, type RefOwner } from './actor-ref.js';
 import { CborSerializer } from './cbor-serializer.js';
-import { SystemClock, type Clock, type TimerHandle } from './clock.js';
+import { SystemClock, type Clock } from './clock.js';
+import { Deadlines } from './deadlines.js';
 import { DeadLetters } from './dead-letters.js';
 import {
   ActorNameTakenError,
@@ -91,8 +92,10 @@ export interface SystemStats {
 interface Pending {
   /** The node the request went to, to name it when nobody serves it. */
   readonly node: NodeId;
+  /** Where the request went, for the timeout error. */
+  readonly target: Address;
+  readonly timeoutMs: number;
   settle(ok: boolean, value: unknown): void;
-  timer: TimerHandle | undefined;
 }
 
 const TEMP = '/temp/';
@@ -118,6 +121,7 @@ export class ActorSystem implements RefOwner {
   private readonly cells = new Map<string, ActorCell<unknown>>();
   private readonly topLevel = new Map<string, ActorCell<unknown>>();
   private readonly pending = new Map<string, Pending>();
+  private readonly deadlines: Deadlines;
   private readonly correlationPrefix = Math.random().toString(36).slice(2, 6);
   private correlationCounter = 0;
   private nameCounter = 0;
@@ -137,6 +141,10 @@ export class ActorSystem implements RefOwner {
     this.defaultSupervisor = options.supervisor ?? DEFAULT_SUPERVISOR_STRATEGY;
     this.defaultMailbox = { ...MAILBOX_DEFAULTS, ...options.mailbox };
     this.deadLetters = new DeadLetters(this.log);
+    this.deadlines = new Deadlines(this.clock, (id, timeoutMs) => {
+      const entry = this.pending.get(id);
+      if (entry !== undefined) this.settle(id, false, new AskTimeoutError(formatAddress(entry.target), timeoutMs));
+    });
     this.container = (options.container ?? rootContainer).createChildContainer();
     this.container.register(Tokens.ActorSystem, { useValue: this });
     this.container.register(ActorSystem as unknown as InjectionToken<ActorSystem>, { useValue: this });
@@ -210,6 +218,7 @@ export class ActorSystem implements RefOwner {
     await Promise.all([...this.topLevel.values()].map((cell) => cell.requestStop()));
     this.closed = true;
     for (const id of [...this.pending.keys()]) this.settle(id, false, new TransportClosedError('actor system terminated'));
+    this.deadlines.clear();
     await this.transport.close();
   }
 
@@ -245,21 +254,18 @@ export class ActorSystem implements RefOwner {
         return;
       }
       const id = this.correlationPrefix + (++this.correlationCounter).toString(36);
-      const replyTo = this.refFor({ node: this.node, path: (TEMP + id) as ActorPath });
-      const entry: Pending = {
-        node: target.node,
-        settle: (ok, value) => (ok ? resolve(value) : reject(value)),
-        timer: this.clock.setTimeout(() => this.settle(id, false, new AskTimeoutError(formatAddress(target), timeoutMs)), timeoutMs),
-      };
-      this.pending.set(id, entry);
+      this.track(id, { node: target.node, target, timeoutMs, settle: (ok, value) => (ok ? resolve(value) : reject(value)) });
+      // The temporary reply ref is only made when something can see it.
+      const local = target.node === this.node;
+      const replyTo = local || typeof build === 'function' ? this.refFor({ node: this.node, path: (TEMP + id) as ActorPath }) : undefined;
       let message: unknown;
       try {
-        message = typeof build === 'function' ? (build as (r: ActorRef<unknown>) => unknown)(replyTo) : build;
+        message = typeof build === 'function' ? (build as (r: ActorRef<unknown>) => unknown)(replyTo!) : build;
       } catch (error) {
         this.settle(id, false, error);
         return;
       }
-      if (target.node === this.node) {
+      if (local) {
         this.deliverLocal(target.path, { message, sender: replyTo, reply: (ok, value) => this.settle(id, ok, value) });
         return;
       }
@@ -337,12 +343,18 @@ export class ActorSystem implements RefOwner {
     this.deadLetters.publish({ recipient, message, sender, reason });
   }
 
+  /** Registers a request waiting for one reply, with its deadline. */
+  private track(id: string, entry: Pending): void {
+    this.pending.set(id, entry);
+    this.deadlines.add(id, entry.timeoutMs);
+  }
+
   /** Settles a pending ask or watch once; later settlements of the same id are ignored. */
   private settle(id: string, ok: boolean, value: unknown): void {
     const entry = this.pending.get(id);
     if (entry === undefined) return;
     this.pending.delete(id);
-    if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
+    this.deadlines.remove(id, entry.timeoutMs);
     entry.settle(ok, value);
   }
 
@@ -363,14 +375,15 @@ export class ActorSystem implements RefOwner {
     }
     // The remote node acknowledges with whether the actor exists; an unknown node fails fast.
     const id = this.correlationPrefix + (++this.correlationCounter).toString(36);
-    this.pending.set(id, {
+    this.track(id, {
       node: target.address.node,
+      target: target.address,
+      timeoutMs: this.askTimeoutMs,
       settle: (ok, value) => {
         // An ack without an answer in time proves nothing, so only "absent" and "unreachable" count.
         const absent = ok ? value === false : !(value instanceof AskTimeoutError);
         if (absent) this.notifyTerminated(watcher, target, false);
       },
-      timer: this.clock.setTimeout(() => this.settle(id, false, new AskTimeoutError(target.toString(), this.askTimeoutMs)), this.askTimeoutMs),
     });
     try {
       this.transport.send(target.address.node, this.encode([Kind.Watch, target.address.path, watcher, id]), id);
