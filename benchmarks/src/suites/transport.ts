@@ -199,8 +199,9 @@ async function measure(requester: Requester, params: Params): Promise<SideRound>
   return { throughput, cpu, rtt: summarize(rtt) };
 }
 
-function mediansOf(rounds: RoundResult[], side: Side): SideMedians {
-  const of = (pick: (r: SideRound) => number) => median(rounds.map((r) => pick(r[side]!)));
+/** The median over rounds of each column, where `value` turns one round's column into a number. */
+function mediansBy(rounds: RoundResult[], value: (round: RoundResult, pick: (r: SideRound) => number) => number): SideMedians {
+  const of = (pick: (r: SideRound) => number) => median(rounds.map((round) => value(round, pick)));
   return {
     throughput: of((r) => r.throughput.perSecond),
     p50: of((r) => r.rtt.p50),
@@ -210,16 +211,13 @@ function mediansOf(rounds: RoundResult[], side: Side): SideMedians {
   };
 }
 
+function mediansOf(rounds: RoundResult[], side: Side): SideMedians {
+  return mediansBy(rounds, (round, pick) => pick(round[side]!));
+}
+
 /** Per round actor / raw, then the median over rounds. */
 function pairedRatios(rounds: RoundResult[]): SideMedians {
-  const of = (pick: (r: SideRound) => number) => median(rounds.map((r) => pick(r.actor!) / pick(r.raw!)));
-  return {
-    throughput: of((r) => r.throughput.perSecond),
-    p50: of((r) => r.rtt.p50),
-    p99: of((r) => r.rtt.p99),
-    clientCpu: of((r) => r.cpu.client),
-    peerCpu: of((r) => r.cpu.peer),
-  };
+  return mediansBy(rounds, (round, pick) => pick(round.actor!) / pick(round.raw!));
 }
 
 function describe(side: SideRound): string {

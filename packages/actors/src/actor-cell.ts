@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import { Mailbox, OverflowPolicy, type MailboxOptions } from './mailbox.js';
 import { Directive, RestartBudget, type SupervisorStrategy } from './supervision.js';
 import type { SystemInternals } from './system-internals.js';
+import { Terminated } from './terminated.js';
 
 /** Settles an ask exactly once (later calls are ignored by the system). */
 export type Reply = (ok: boolean, value: unknown) => void;
@@ -85,7 +86,7 @@ export class ActorCell<M> implements ActorContext<M> {
   /** Builds the first instance and runs `preStart`; messages wait until it is done. */
   start(): void {
     this.busy = true;
-    this.incarnate(undefined);
+    this.incarnate();
   }
 
   enqueue(envelope: Envelope): void {
@@ -142,7 +143,7 @@ export class ActorCell<M> implements ActorContext<M> {
     const entry = this.watching.get(watchee.toString());
     if (entry === undefined) return;
     this.watching.delete(watchee.toString());
-    const message = entry.message !== undefined ? entry.message : new this.internals.Terminated(watchee, existed);
+    const message = entry.message !== undefined ? entry.message : new Terminated(watchee, existed);
     this.enqueue({ message, sender: watchee, reply: undefined });
   }
 
@@ -271,11 +272,11 @@ export class ActorCell<M> implements ActorContext<M> {
     }
     for (const child of [...this.childCells.values()]) child.finalize();
     this.runHook(() => old.postStop(), 'postStop');
-    this.incarnate(error);
+    this.incarnate();
   }
 
   /** Makes a fresh instance and runs `preStart`, then opens the mailbox. */
-  private incarnate(_cause: unknown): void {
+  private incarnate(): void {
     let result: unknown;
     try {
       this.actor = this.make();

@@ -24,7 +24,6 @@ import { MAILBOX_DEFAULTS, type MailboxOptions } from './mailbox.js';
 import type { RefResolver, Serializer } from './serializer.js';
 import { DEFAULT_SUPERVISOR_STRATEGY, type SupervisorStrategy } from './supervision.js';
 import type { SystemInternals } from './system-internals.js';
-import { Terminated } from './terminated.js';
 import { Tokens } from './tokens.js';
 import type { Transport, TransportHandlers } from './transport.js';
 import { Kind, isWireEnvelope, isWireReply, type WireEnvelope, type WireReply } from './wire.js';
@@ -156,7 +155,6 @@ export class ActorSystem implements RefOwner {
       log: this.log,
       clock: this.clock,
       throughput,
-      Terminated,
       spawnChild: (parent, actor, opts) => this.spawnCell(parent, actor, opts),
       undeliverable: (recipient, envelope, error) => this.undeliverable(recipient, envelope, error),
       watch: (target, watcher) => this.watch(target, watcher),

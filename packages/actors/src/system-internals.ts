@@ -5,7 +5,6 @@ import type { ActorSystem, SpawnOptions } from './actor-system.js';
 import type { Clock } from './clock.js';
 import type { Address } from './ids.js';
 import type { Logger } from './logger.js';
-import type { Terminated } from './terminated.js';
 
 /** @internal What an actor cell needs from its system. */
 export interface SystemInternals {
@@ -13,7 +12,6 @@ export interface SystemInternals {
   readonly log: Logger;
   readonly clock: Clock;
   readonly throughput: number;
-  readonly Terminated: typeof Terminated;
   spawnChild<C>(parent: ActorCell<unknown>, actor: ActorClass<C> | ActorFactory<C>, options: SpawnOptions): ActorRef<C>;
   /** A message that could not be handled: settle its ask with `error`, or dead-letter it. */
   undeliverable(recipient: Address, envelope: Envelope, error: Error): void;
