@@ -220,6 +220,21 @@ export class ActorSystem implements RefOwner {
     await this.transport.close();
   }
 
+  /**
+   * Tells `message` to the actor at `path` on every node of the network, this one included.
+   * Nodes without such an actor ignore it quietly (no dead letter): this is for discovery, where
+   * most nodes are not interested. At most once per node. Throws `InvalidArgumentError` for a
+   * path not starting with `/`; a send failure is logged, not thrown.
+   */
+  broadcast(path: string, message: unknown, sender?: ActorRef<unknown>): void {
+    if (!path.startsWith('/')) throw new InvalidArgumentError(`actor path must start with "/": ${path}`);
+    try {
+      this.transport.broadcast(this.encode([Kind.Broadcast, path as ActorPath, message, sender ?? null]));
+    } catch (error) {
+      this.log.warn('broadcast not sent', { path, error });
+    }
+  }
+
   // --- RefOwner ---
 
   /** @internal */
@@ -437,6 +452,9 @@ export class ActorSystem implements RefOwner {
     switch (envelope[0]) {
       case Kind.Tell:
         this.deliverLocal(envelope[1], { message: envelope[2], sender: envelope[3] ?? undefined, reply: undefined });
+        return;
+      case Kind.Broadcast:
+        this.cells.get(envelope[1])?.enqueue({ message: envelope[2], sender: envelope[3] ?? undefined, reply: undefined });
         return;
       case Kind.Ask: {
         const [, path, message, id, replyNode] = envelope;

@@ -26,6 +26,11 @@ export class InMemoryNetwork {
     return [...this.nodes.keys()];
   }
 
+  /** @internal The handlers of every node, at delivery time. */
+  everyone(): TransportHandlers[] {
+    return [...this.nodes.values()];
+  }
+
   /** @internal Looks a node up at delivery time, so a node that left receives nothing. */
   handlers(node: NodeId): TransportHandlers | undefined {
     return this.nodes.get(node);

@@ -44,6 +44,13 @@ export class InMemoryTransport implements Transport {
     queueMicrotask(() => this.network.handlers(to)?.onReply(correlationId, data));
   }
 
+  broadcast(data: Uint8Array): void {
+    this.check(data);
+    queueMicrotask(() => {
+      for (const handlers of this.network.everyone()) handlers.onMessage(data);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

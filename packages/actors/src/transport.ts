@@ -34,6 +34,12 @@ export interface Transport {
   send(to: NodeId, data: Uint8Array, correlationId?: string): void;
   /** Sends a reply to the node that asked, tagged with the ask's correlation id. Throws like {@link send}. */
   reply(to: NodeId, correlationId: string, data: Uint8Array): void;
+  /**
+   * Sends an envelope to every node on the network, this one included, through
+   * {@link TransportHandlers.onMessage}. Used for discovery; at most once per node, order kept per
+   * sender. Throws like {@link send}.
+   */
+  broadcast(data: Uint8Array): void;
   /** Flushes what was sent and leaves the network. Idempotent. */
   close(): Promise<void>;
 }

@@ -5,14 +5,15 @@ import type { ActorPath, NodeId } from './ids.js';
  * The envelopes nodes exchange, as CBOR arrays (compact and fast to decode). Replies travel
  * separately through `Transport.reply` as `[ok, value]`.
  */
-export const Kind = { Tell: 0, Ask: 1, Watch: 3, Unwatch: 4, Terminated: 5 } as const;
+export const Kind = { Tell: 0, Ask: 1, Watch: 3, Unwatch: 4, Terminated: 5, Broadcast: 6 } as const;
 
 export type WireEnvelope =
   | [kind: typeof Kind.Tell, path: ActorPath, message: unknown, sender: ActorRef<unknown> | null]
   | [kind: typeof Kind.Ask, path: ActorPath, message: unknown, correlationId: string, replyNode: NodeId]
   | [kind: typeof Kind.Watch, path: ActorPath, watcher: ActorRef<unknown>, correlationId: string]
   | [kind: typeof Kind.Unwatch, path: ActorPath, watcher: ActorRef<unknown>]
-  | [kind: typeof Kind.Terminated, path: ActorPath, watchee: ActorRef<unknown>, existed: boolean];
+  | [kind: typeof Kind.Terminated, path: ActorPath, watchee: ActorRef<unknown>, existed: boolean]
+  | [kind: typeof Kind.Broadcast, path: ActorPath, message: unknown, sender: ActorRef<unknown> | null];
 
 export type WireReply = [ok: 0 | 1, value: unknown];
 
@@ -25,6 +26,7 @@ export function isWireEnvelope(value: unknown): value is WireEnvelope {
   if (!Array.isArray(value) || !isPath(value[1])) return false;
   switch (value[0]) {
     case Kind.Tell:
+    case Kind.Broadcast:
       return value.length === 4 && (value[3] === null || value[3] instanceof ActorRef);
     case Kind.Ask:
       return value.length === 5 && typeof value[3] === 'string' && CORRELATION.test(value[3]) && typeof value[4] === 'string' && NODE.test(value[4]);

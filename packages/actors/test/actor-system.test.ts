@@ -107,6 +107,26 @@ describe('ActorSystem', () => {
     expect(Date.now() - started).to.be.lessThan(1000);
   });
 
+  it('broadcasts to the actor at a path on every node and quietly skips nodes without one', async () => {
+    const nodes = [await systems.create(), await systems.create(), await systems.create()];
+    const heard: Array<[string, unknown]> = [];
+    for (const system of nodes.slice(0, 2)) {
+      system.spawn(() => new (class extends Actor<unknown> {
+        receive(msg: unknown): void {
+          heard.push([system.node, msg]);
+        }
+      })(), { name: 'listener' });
+    }
+    const letters: DeadLetter[] = [];
+    nodes[2]!.deadLetters.subscribe((l) => letters.push(l));
+    nodes[2]!.broadcast('/user/listener', 'a');
+    nodes[2]!.broadcast('/user/listener', 'b');
+    await eventually(() => heard.length === 4);
+    for (const system of nodes.slice(0, 2)) expect(heard.filter(([n]) => n === system.node).map(([, m]) => m)).to.deep.equal(['a', 'b']);
+    expect(letters).to.deep.equal([]);
+    expect(() => nodes[0]!.broadcast('no-slash', 1)).to.throw(InvalidArgumentError);
+  });
+
   it('times out an unanswered ask on the injected clock', async () => {
     const clock = new SimulatedClock();
     const system = await systems.create({ clock });

@@ -28,6 +28,9 @@ class InterleavingTransport implements Transport {
   reply(to: NodeId, correlationId: string, data: Uint8Array): void {
     this.hold(`r:${to}`, () => this.inner.reply(to, correlationId, data));
   }
+  broadcast(data: Uint8Array): void {
+    this.hold('b', () => this.inner.broadcast(data));
+  }
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -168,6 +168,7 @@ export class NatsTransport implements Transport {
       this.subscriptions = [
         nc.subscribe(nodeSubject, { callback: (error, msg) => this.onEnvelope(error, msg) }),
         nc.subscribe(this.subjects.replyWildcard(node), { callback: (error, msg) => this.onReplyMessage(error, msg) }),
+        nc.subscribe(this.subjects.announce(), { callback: (error, msg) => this.onEnvelope(error, msg) }),
       ];
       await nc.flush();
     } catch (error) {
@@ -200,6 +201,11 @@ export class NatsTransport implements Transport {
     const nc = this.check(data);
     const prefix = cached(this.replyPrefixes, to, () => this.subjects.replyPrefix(to));
     this.publish(nc, prefix + encodeCorrelationId(correlationId), data, undefined);
+  }
+
+  /** Publishes `data` on the cluster's announce subject, which every node subscribes to. Throws like {@link send}. */
+  broadcast(data: Uint8Array): void {
+    this.publish(this.check(data), this.subjects.announce(), data, undefined);
   }
 
   /**

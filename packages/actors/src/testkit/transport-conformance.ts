@@ -131,6 +131,16 @@ export function transportConformance(name: string, fixture: () => Promise<Transp
       assert.equal(a.box.undeliverable.length, 0);
     });
 
+    it('broadcasts to every node, the sender included, in order per sender', async () => {
+      const a = await node('a');
+      const b = await node('b');
+      const c = await node('c');
+      for (let i = 0; i < 50; i++) a.transport.broadcast(Uint8Array.of(9, i));
+      const mine = (box: Inbox) => box.messages.filter((m) => m[0] === 9).map((m) => m[1]);
+      for (const n of [a, b, c]) await n.box.until(() => mine(n.box).length === 50);
+      for (const n of [a, b, c]) assert.deepEqual(mine(n.box), Array.from({ length: 50 }, (_, i) => i));
+    });
+
     it('round-trips an 8 MiB payload', async () => {
       const a = await node('a');
       const b = await node('b');
