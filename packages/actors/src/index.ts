@@ -4,7 +4,7 @@ export { Actor, type ActorClass, type ActorFactory } from './actor.js';
 export type { ActorContext } from './actor-context.js';
 export { ActorRef, type AskOptions } from './actor-ref.js';
 export { ActorSystem, type ActorSystemOptions, type SpawnOptions, type Provider, type SystemStats } from './actor-system.js';
-export { CborSerializer, CBOR_TAGS } from './cbor-serializer.js';
+export { CborSerializer, CBOR_TAGS, WideBigInt, wideBigInt } from './cbor-serializer.js';
 export { SystemClock, type Clock, type TimerHandle } from './clock.js';
 export { DeadLetters, type DeadLetter } from './dead-letters.js';
 export * from './errors.js';

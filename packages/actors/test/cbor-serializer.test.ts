@@ -6,6 +6,7 @@ import {
   CborSerializer,
   RemoteError,
   SerializationError,
+  wideBigInt,
   type Address,
   type ActorPath,
   type NodeId,
@@ -67,6 +68,19 @@ describe('CborSerializer', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('writes wrapped bigints of any size as bignums that decode to the same bigint', () => {
+    const big = fc.bigInt({ min: -(1n << 4000n), max: 1n << 4000n });
+    fc.assert(
+      fc.property(fc.array(big, { maxLength: 8 }), (values) => {
+        expect(serializer.decode(serializer.encode(values.map(wideBigInt)), resolve)).to.deep.equal(values);
+        expect(serializer.decode(serializer.encode(values), resolve)).to.deep.equal(values);
+      }),
+      { numRuns: 200 },
+    );
+    expect(wideBigInt(5n)).to.equal(5n);
+    expect(wideBigInt('x')).to.equal('x');
   });
 
   it('keeps the exact typed array class and sends it as binary, not as a JSON object', () => {
