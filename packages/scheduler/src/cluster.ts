@@ -1,0 +1,141 @@
+import os from 'node:os';
+import { InMemoryNetwork, InvalidArgumentError, type ActorRef, type ActorSystem } from '@armada/actors';
+import { checkDmapOptions, DMAP_DEFAULTS, type DmapOptions } from './dmap-options.js';
+import { ClusterClosedError } from './errors.js';
+import { describeFunction } from './functions/describe-function.js';
+import { jobId } from './ids.js';
+import { startMachine, type MachineHandle } from './machine/start-machine.js';
+import type { MachineSettings } from './machine/machine-settings.js';
+import { Job } from './master/job.js';
+import { Master } from './master/master.js';
+import { MASTER_DEFAULTS, type MasterSettings } from './master/master-settings.js';
+import { MASTER_PATH, type ClusterView, type MasterMsg } from './master/protocol.js';
+import { startNode, type NodeOptions } from './node-options.js';
+import { PlacementRegistry } from './placement/registry.js';
+import { SchedulerTokens } from './tokens.js';
+
+/** Options of {@link Cluster.start}. */
+export interface ClusterOptions extends NodeOptions {
+  /**
+   * Without `nats` or `transport`: how many machines to start in this process, on the in-memory
+   * transport (the embedded default). Default 1. Ignored when connecting to NATS.
+   */
+  machines?: number;
+  /** Agents per in-process machine; default the cores divided among the machines (at least 1). */
+  agentsPerMachine?: number;
+  /** Other settings of in-process machines (slow workers, heartbeat). */
+  machineSettings?: Partial<Omit<MachineSettings, 'agents'>>;
+  /** Master tunables (failure detection, group sizes). */
+  master?: Partial<MasterSettings>;
+  /** Where `mode` names are looked up; default the built-ins. Register user strategies here. */
+  placements?: PlacementRegistry;
+  /** Defaults for every `dmap` of this cluster. */
+  defaults?: DmapOptions;
+}
+
+let jobCounter = 0;
+
+/**
+ * A handle on a cluster: its master lives in this process. Connect to machines over NATS, or
+ * start an embedded cluster of in-process machines. Several handles (masters) may share one
+ * cluster; each gets its own results.
+ */
+export class Cluster {
+  private closed = false;
+
+  private constructor(
+    /** The actor system the master runs in. */
+    readonly system: ActorSystem,
+    private readonly master: ActorRef<MasterMsg>,
+    private readonly placements: PlacementRegistry,
+    private readonly defaults: DmapOptions,
+    private readonly machines: MachineHandle[],
+  ) {}
+
+  /**
+   * Starts a master. With `nats` it joins the machines on that server (start them with
+   * `startMachine` or the machine entry point); without, it starts `machines` in-process machines
+   * and resolves once they registered.
+   */
+  static async start(options: ClusterOptions = {}): Promise<Cluster> {
+    if (options.defaults !== undefined) checkDmapOptions(options.defaults);
+    const embedded = options.nats === undefined && options.transport === undefined;
+    const network = embedded ? (options.network ?? new InMemoryNetwork()) : undefined;
+    const system = await startNode('master', { ...options, ...(network !== undefined ? { network } : {}) });
+    system.container.register(SchedulerTokens.MasterSettings, { useValue: { ...MASTER_DEFAULTS, ...options.master } });
+    const master = system.spawn(Master, { name: MASTER_PATH.slice('/user/'.length) });
+    const machines: MachineHandle[] = [];
+    const cluster = new Cluster(system, master, options.placements ?? new PlacementRegistry(), options.defaults ?? {}, machines);
+    if (!embedded) return cluster;
+    const count = options.machines ?? 1;
+    if (!(Number.isInteger(count) && count >= 1)) throw new InvalidArgumentError(`machines must be a positive integer, got ${String(count)}`);
+    const agents = options.agentsPerMachine ?? Math.max(1, Math.floor(os.availableParallelism() / count));
+    try {
+      for (let i = 0; i < count; i++) {
+        const { nodeId: _ignored, ...shared } = options;
+        machines.push(await startMachine({ ...shared, ...options.machineSettings, network, name: `local-${i}`, agents }));
+      }
+      await cluster.waitForMachines(count);
+    } catch (error) {
+      await cluster.close();
+      throw error;
+    }
+    return cluster;
+  }
+
+  /**
+   * Runs `fn` on every input on the cluster's workers and resolves with the results in input
+   * order, each exactly once. `fn` must be self-contained: it may use its parameter, standard
+   * globals and the keys of `options.env`; anything else it captures fails here with
+   * `CapturedVariableError` naming the variable. Rejects with `TaskError` (remote stack included)
+   * when `fn` throws, `RetriesExhaustedError` when a packet's thread or machine died more than
+   * `maxRetries` times, `NoMachinesError`, `JobTimeoutError` or `ClusterClosedError`.
+   */
+  async dmap<T, R>(fn: (input: T) => R | Promise<R>, inputs: Iterable<T>, options: DmapOptions = {}): Promise<Awaited<R>[]> {
+    if (this.closed) throw new ClusterClosedError();
+    if (inputs === null || typeof (inputs as Partial<Iterable<T>>)?.[Symbol.iterator] !== 'function') {
+      throw new InvalidArgumentError('dmap inputs must be an iterable (an array, a Set, a generator, ...)');
+    }
+    checkDmapOptions(options);
+    const o = { ...DMAP_DEFAULTS, ...this.defaults, ...options };
+    const def = describeFunction(fn as (...args: never[]) => unknown, o.env);
+    const placement = o.placement ?? this.placements.create(o.mode);
+    const job = new Job(jobId(`${this.system.node}-${(++jobCounter).toString(36)}`), def, inputs, {
+      stealing: o.stealing,
+      maxRetries: o.maxRetries,
+      retryErrors: o.retryErrors,
+      timeoutMs: o.timeoutMs,
+      waitForMachinesMs: o.waitForMachinesMs,
+      maxInFlight: o.maxInFlight,
+      progress: o.progress,
+      placement,
+    });
+    this.master.tell({ type: 'submit', job });
+    return job.promise as Promise<Awaited<R>[]>;
+  }
+
+  /** Resolves once at least `count` machines are registered; rejects with `NoMachinesError` after `timeoutMs` (default 10 s). */
+  waitForMachines(count: number, timeoutMs = 10_000): Promise<void> {
+    if (this.closed) return Promise.reject(new ClusterClosedError());
+    return new Promise((resolve, reject) => this.master.tell({ type: 'wait-machines', count, timeoutMs, resolve, reject }));
+  }
+
+  /** The master's view: machines with their stats and agents' queues, and running jobs. */
+  view(): Promise<ClusterView> {
+    if (this.closed) return Promise.reject(new ClusterClosedError());
+    return this.master.ask<ClusterView>({ type: 'view' });
+  }
+
+  /** The in-process machines of an embedded cluster (empty on NATS). */
+  get localMachines(): readonly MachineHandle[] {
+    return this.machines;
+  }
+
+  /** Rejects running jobs with `ClusterClosedError`, stops the master and any in-process machines. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.system.terminate();
+    await Promise.all(this.machines.map((m) => m.close()));
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * `@armada/scheduler`: run plain functions across a fleet of machines. `map` runs in this thread,
+ * `pmap` on local worker threads, `Cluster.dmap` on the cluster: Master, Machine, Agent and Worker
+ * actors with work stealing, pluggable placement and recovery from dead machines.
+ */
+
+export { Cluster, type ClusterOptions } from './cluster.js';
+export { DMAP_DEFAULTS, type DmapOptions } from './dmap-options.js';
+export { map } from './map.js';
+export { pmap, type PmapOptions } from './pmap.js';
+export { startMachine, type MachineOptions, type MachineHandle } from './machine/start-machine.js';
+export { MACHINE_DEFAULTS, type MachineSettings, type SlowWorkers } from './machine/machine-settings.js';
+export { osStats, type StatsSource } from './machine/machine-stats.js';
+export { MASTER_DEFAULTS, type MasterSettings } from './master/master-settings.js';
+export type { ClusterView } from './master/protocol.js';
+export { AGENT_DEFAULTS, type AgentSettings } from './agent/agent-settings.js';
+export type { NodeOptions } from './node-options.js';
+export * from './placement/index.js';
+export * from './stealing/index.js';
+export { describeFunction, type FunctionDef, type SourceFunction, type ModuleFunction } from './functions/index.js';
+export type { TaskExecutor, ExecutorFactory, ExecutorOptions, BatchOutcome, Outcome, TaskErrorData } from './worker/executor.js';
+export { ThreadExecutor } from './worker/thread-executor.js';
+export { InlineExecutor } from './worker/inline-executor.js';
+export { SchedulerTokens } from './tokens.js';
+export { machineId, jobId, type MachineId, type JobId } from './ids.js';
+export * from './errors.js';

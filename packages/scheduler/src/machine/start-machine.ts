@@ -1,0 +1,67 @@
+import os from 'node:os';
+import { InvalidArgumentError, type ActorSystem } from '@armada/actors';
+import { machineId, type MachineId } from '../ids.js';
+import { startNode, type NodeOptions } from '../node-options.js';
+import { SchedulerTokens } from '../tokens.js';
+import { Machine } from './machine.js';
+import { MACHINE_DEFAULTS, type MachineSettings } from './machine-settings.js';
+import { MACHINE_PATH } from './protocol.js';
+
+/** Options of {@link startMachine}: where to connect, plus the machine's tunables. */
+export type MachineOptions = NodeOptions & Partial<MachineSettings>;
+
+/** A running machine. */
+export interface MachineHandle {
+  readonly id: MachineId;
+  readonly name: string;
+  readonly system: ActorSystem;
+  /** Stops the agents and their threads and leaves the cluster. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a Machine: an actor system on NATS (or in memory) with one Agent+Worker pair per core.
+ * It finds masters by itself (broadcasts), so start it before or after them. Throws
+ * `InvalidArgumentError` for bad settings and the transport's errors if it cannot connect.
+ */
+export async function startMachine(options: MachineOptions = {}): Promise<MachineHandle> {
+  const name = options.name ?? `${os.hostname()}-${process.pid}`;
+  const settings: MachineSettings = {
+    ...MACHINE_DEFAULTS,
+    name,
+    agents: options.agents ?? os.availableParallelism(),
+    ...pick(options),
+  };
+  check(settings);
+  const system = await startNode('machine', options);
+  system.container.register(SchedulerTokens.MachineSettings, { useValue: settings });
+  system.spawn(Machine, { name: MACHINE_PATH.slice('/user/'.length) });
+  let closing: Promise<void> | undefined;
+  return {
+    id: machineId(system.node),
+    name,
+    system,
+    close: () => (closing ??= system.terminate()),
+  };
+}
+
+function pick(options: MachineOptions): Partial<MachineSettings> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['heartbeatMs', 'masterTimeoutMs', 'slow', 'agent', 'maxThreadHeapMb'] as const) {
+    if (options[key] !== undefined) out[key] = options[key];
+  }
+  return out as Partial<MachineSettings>;
+}
+
+function check(s: MachineSettings): void {
+  const positive = (v: number, what: string) => {
+    if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new InvalidArgumentError(`${what} must be a positive number, got ${String(v)}`);
+  };
+  if (!Number.isInteger(s.agents) || s.agents < 1) throw new InvalidArgumentError(`agents must be a positive integer, got ${String(s.agents)}`);
+  positive(s.heartbeatMs, 'heartbeatMs');
+  positive(s.masterTimeoutMs, 'masterTimeoutMs');
+  if (s.slow !== undefined) {
+    if (!(s.slow.fraction >= 0 && s.slow.fraction <= 1)) throw new InvalidArgumentError(`slow.fraction must be in 0..1, got ${String(s.slow.fraction)}`);
+    if (!(s.slow.factor >= 1 && Number.isFinite(s.slow.factor))) throw new InvalidArgumentError(`slow.factor must be ≥ 1, got ${String(s.slow.factor)}`);
+  }
+}

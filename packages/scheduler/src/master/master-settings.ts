@@ -1,0 +1,27 @@
+/** Tunables of a Master, merged over {@link MASTER_DEFAULTS}. */
+export interface MasterSettings {
+  /** A machine not heard from for this long is declared dead and its packets placed again. */
+  readonly deadAfterMs: number;
+  /** How often the failure detector looks, in milliseconds. */
+  readonly tickMs: number;
+  /** How often the master broadcasts `master-hello`, so machines that missed it find it. */
+  readonly helloEveryMs: number;
+  /** A health round waits at most this long for answers. */
+  readonly healthTimeoutMs: number;
+  /** Aim for groups of packets (one placement each) worth about this much run time. */
+  readonly targetGroupMs: number;
+  /** Never place more packets in one group. */
+  readonly maxGroup: number;
+  /** Keep about this many groups in flight per agent. */
+  readonly groupsPerAgent: number;
+}
+
+export const MASTER_DEFAULTS: MasterSettings = {
+  deadAfterMs: 3000,
+  tickMs: 250,
+  helloEveryMs: 5000,
+  healthTimeoutMs: 1000,
+  targetGroupMs: 10,
+  maxGroup: 1024,
+  groupsPerAgent: 4,
+};

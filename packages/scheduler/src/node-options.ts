@@ -1,0 +1,56 @@
+import { ActorSystem, InMemoryNetwork, type Clock, type Logger, type Transport } from '@armada/actors';
+import { NatsTransport, type NatsTransportOptions } from '@armada/transport-nats';
+import { RandomHalfPolicy } from './stealing/random-half.js';
+import type { StealPolicy } from './stealing/steal-policy.js';
+import { SchedulerTokens } from './tokens.js';
+import { ThreadExecutor } from './worker/thread-executor.js';
+import type { ExecutorFactory } from './worker/executor.js';
+import { osStats, type StatsSource } from './machine/machine-stats.js';
+
+/** How a scheduler node (a machine or a cluster handle's master) reaches the others. */
+export interface NodeOptions {
+  /**
+   * A NATS server URL (`nats://127.0.0.1:4222`) or full NATS transport options (servers, auth,
+   * TLS, subject prefix and cluster name). Without it, the node joins `network` in memory.
+   */
+  nats?: string | NatsTransportOptions;
+  /** Any transport (wins over `nats`). */
+  transport?: Transport;
+  /** The in-memory network to join when neither `nats` nor `transport` is given. */
+  network?: InMemoryNetwork;
+  /** The node id; default a generated one. */
+  nodeId?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Randomness (`() => [0, 1)`) for victims and placement; seed it in simulation. */
+  random?: () => number;
+  /** Makes the executors Workers run packets on; default one `worker_thread` each. */
+  executors?: ExecutorFactory;
+  /** Who idle agents steal from and how much victims give; default random victim, half the queue. */
+  stealPolicy?: StealPolicy;
+  /** The machine's stats; default from `node:os`. */
+  stats?: StatsSource;
+}
+
+/** Starts the actor system of a scheduler node and registers the scheduler's services in it. */
+export async function startNode(name: string, options: NodeOptions): Promise<ActorSystem> {
+  const transport = options.transport ?? (options.nats !== undefined ? natsTransport(options.nats) : undefined);
+  const system = await ActorSystem.create({
+    name,
+    ...(transport !== undefined ? { transport } : { network: options.network ?? new InMemoryNetwork() }),
+    ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  const random = options.random ?? Math.random;
+  const executors: ExecutorFactory = options.executors ?? ((o) => new ThreadExecutor(o));
+  system.container.register(SchedulerTokens.Random, { useValue: random });
+  system.container.register(SchedulerTokens.ExecutorFactory, { useValue: executors });
+  system.container.register(SchedulerTokens.StealPolicy, { useValue: options.stealPolicy ?? new RandomHalfPolicy(random) });
+  system.container.register(SchedulerTokens.StatsSource, { useValue: options.stats ?? osStats });
+  return system;
+}
+
+function natsTransport(nats: string | NatsTransportOptions): NatsTransport {
+  return new NatsTransport(typeof nats === 'string' ? { servers: nats } : nats);
+}

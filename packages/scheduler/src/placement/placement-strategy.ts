@@ -1,0 +1,59 @@
+import type { MachineId } from '../ids.js';
+
+/** Hardware and load figures a machine reports with every heartbeat and health check. */
+export interface MachineStats {
+  readonly cores: number;
+  readonly totalMemory: number;
+  readonly freeMemory: number;
+  /** One-minute load average (0 where the OS has none). */
+  readonly load: number;
+}
+
+/**
+ * One agent a packet group may go to, with what the master knows of it. The master builds the
+ * list and keeps only live candidates in it; a strategy only chooses.
+ */
+export interface Candidate {
+  /** The agent's address as text (`node/path`); unique in the cluster. */
+  readonly agent: string;
+  readonly machine: MachineId;
+  /** The machine's latest stats: from its heartbeat, or from the health round of this placement. */
+  readonly stats: MachineStats;
+  /** Packets this master placed on the agent that have no result yet. */
+  readonly outstanding: number;
+  /**
+   * For strategies that ask for a health round: the order in which the machine answered, 0 for
+   * the first. Undefined when the machine did not answer in time or no round was run.
+   */
+  readonly answerRank?: number;
+  /** Round-trip time of the health check in milliseconds, when one was run. */
+  readonly rttMs?: number;
+}
+
+/** What a strategy needs the master to do before it chooses. */
+export const HealthRound = {
+  /** Nothing: heartbeat stats are enough. */
+  None: 'none',
+  /** Health-check every machine and choose once the first one answers. */
+  FirstAnswer: 'first-answer',
+  /** Health-check every machine and choose once all answered (or the round timed out). */
+  AllAnswers: 'all-answers',
+} as const;
+export type HealthRound = (typeof HealthRound)[keyof typeof HealthRound];
+
+/**
+ * Chooses the agent for the next group of packets. `choose` is called with a non-empty list of
+ * live candidates and returns one of them (the same object); it must not keep references to the
+ * list. Strategies may keep their own state (a round-robin cursor), so each master gets its own
+ * instance.
+ */
+export interface PlacementStrategy {
+  /** The name the strategy is selected by (`round-robin`, ...). */
+  readonly name: string;
+  /** Whether the master runs a health round before each choice. Default `none`. */
+  readonly healthRound?: HealthRound;
+  choose(candidates: readonly Candidate[]): Candidate;
+}
+
+/** Makes a fresh strategy instance. */
+export type PlacementStrategyFactory = () => PlacementStrategy;

@@ -1,0 +1,3 @@
+export type { StealPeer, StealPolicy } from './steal-policy.js';
+export { RandomHalfPolicy } from './random-half.js';
+export { StealTokens } from './steal-tokens.js';

@@ -1,0 +1,23 @@
+/** A peer agent an idle agent may ask for work. */
+export interface StealPeer {
+  /** The agent's address as text (`node/path`). */
+  readonly agent: string;
+  readonly machine: string;
+}
+
+/**
+ * Decides who an idle agent steals from and how much a victim gives away. Both calls are pure
+ * choices; the agents do the transfer, which is transactional either way.
+ */
+export interface StealPolicy {
+  /**
+   * The peer to ask next, or undefined to ask nobody. `peers` excludes the thief itself and is
+   * never empty. `attempt` counts the empty answers since the thief last had work (0 first).
+   */
+  victim(peers: readonly StealPeer[], attempt: number): StealPeer | undefined;
+  /**
+   * How many of `stealable` queued packets the victim gives away (taken from the tail of its
+   * queue, so the head keeps its FIFO order). Clamped to 0..stealable by the caller.
+   */
+  amount(stealable: number, queued: number): number;
+}

@@ -1,0 +1,48 @@
+import type { FunctionDef } from '../functions/function-def.js';
+
+/** An error raised by user code, as plain data that crosses threads and the wire. */
+export interface TaskErrorData {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+/** The outcome of one packet: its value, or the error user code threw. */
+export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: TaskErrorData };
+
+/** The outcomes of one batch, in the order of its arguments. */
+export interface BatchOutcome {
+  readonly outcomes: Outcome[];
+  /** Wall time the batch took to run, in milliseconds (slow-down included). */
+  readonly ms: number;
+}
+
+/**
+ * Runs batches of packets for one Worker, one packet at a time, in order. The thread executor
+ * runs them on a `worker_thread`; the inline executor runs them in the calling thread (for
+ * simulation and tests).
+ *
+ * `run` is never called again before the previous call settled. It resolves with one outcome
+ * per argument (user errors are outcomes, not rejections) and rejects with
+ * `WorkerCrashedError` when the thread died; the executor then replaces its thread, so the next
+ * `run` works.
+ */
+export interface TaskExecutor {
+  run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome>;
+  /** Stops the thread. Idempotent. A pending `run` rejects with `WorkerCrashedError`. */
+  close(): Promise<void>;
+}
+
+/** Options an executor is made with. */
+export interface ExecutorOptions {
+  /**
+   * Every packet takes this many times as long as it would (DLisp's slow workers): after a packet
+   * ran for `t` ms the executor waits `(slowFactor - 1) * t` ms more. Default 1.
+   */
+  readonly slowFactor?: number;
+  /** A label for the thread, shown in errors and stack traces. */
+  readonly name?: string;
+}
+
+/** Makes executors; injected into Workers so simulation can swap threads for inline runs. */
+export type ExecutorFactory = (options: ExecutorOptions) => TaskExecutor;

@@ -1,0 +1,55 @@
+import { WorkerCrashedError } from '../errors.js';
+import { FunctionCache } from '../functions/function-cache.js';
+import type { FunctionDef } from '../functions/function-def.js';
+import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
+import { checkSlowFactor, failedOutcome, runBatch } from './run-batch.js';
+
+const DEFAULTS = { slowFactor: 1, name: 'inline' } as const;
+
+/**
+ * Runs batches in the calling thread, for simulation and tests: same outcomes as the thread
+ * executor, no thread to start. Synchronous packets run to the end of the batch (or of the first
+ * asynchronous packet) before `run` returns. Values are passed by reference, not cloned.
+ *
+ * `close` never waits for user code: a pending `run` rejects with `WorkerCrashedError` at once,
+ * even if its packet never settles, and later runs reject the same way.
+ */
+export class InlineExecutor implements TaskExecutor {
+  private readonly cache = new FunctionCache();
+  private readonly slowFactor: number;
+  private readonly name: string;
+  private abortPending: ((error: Error) => void) | undefined;
+  private closed = false;
+
+  constructor(options: ExecutorOptions = {}) {
+    this.slowFactor = checkSlowFactor(options.slowFactor ?? DEFAULTS.slowFactor);
+    this.name = options.name ?? DEFAULTS.name;
+  }
+
+  run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome> {
+    if (this.closed) return Promise.reject(new WorkerCrashedError(`executor "${this.name}" is closed`));
+    let compiled: (arg: unknown) => unknown;
+    try {
+      compiled = this.cache.add(fn);
+    } catch (error) {
+      const outcome = failedOutcome(error);
+      return Promise.resolve({ outcomes: args.map(() => outcome), ms: 0 });
+    }
+    const batch = runBatch(compiled, args, this.slowFactor);
+    return new Promise<BatchOutcome>((resolve, reject) => {
+      this.abortPending = reject;
+      batch.then((outcome) => {
+        this.abortPending = undefined;
+        resolve(outcome);
+      }, reject);
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    const abort = this.abortPending;
+    this.abortPending = undefined;
+    abort?.(new WorkerCrashedError(`executor "${this.name}" was closed while a batch was running`));
+    return Promise.resolve();
+  }
+}
