@@ -42,6 +42,8 @@ let jobCounter = 0;
  */
 export class Cluster {
   private closed = false;
+  /** Jobs not yet settled, so `close` can reject even those the master never saw. */
+  private readonly running = new Set<Job>();
 
   private constructor(
     /** The actor system the master runs in. */
@@ -110,6 +112,9 @@ export class Cluster {
       progress: o.progress,
       placement,
     });
+    this.running.add(job);
+    const forget = () => this.running.delete(job);
+    job.promise.then(forget, forget);
     this.master.tell({ type: 'submit', job });
     return job.promise as Promise<Awaited<R>[]>;
   }
@@ -135,6 +140,7 @@ export class Cluster {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const job of this.running) job.reject(new ClusterClosedError());
     await this.system.terminate();
     await Promise.all(this.machines.map((m) => m.close()));
   }
