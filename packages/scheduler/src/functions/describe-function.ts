@@ -32,7 +32,7 @@ const goodKeys = new Set<string>();
 export function describeFunction(fn: Function, env: Record<string, unknown> = {}): SourceFunction {
   if (typeof fn !== 'function') throw new InvalidArgumentError(`describeFunction expects a function, got ${typeLabel(fn)}`);
   if (!isPlainObject(env)) throw new InvalidArgumentError(`the env of a function must be a plain object, got ${typeLabel(env)}`);
-  const name = fn.name || 'anonymous';
+  const name = typeof fn.name === 'string' && fn.name !== '' ? fn.name : 'anonymous';
   for (const key of Object.keys(env)) {
     if (!isParameterName(key)) throw new InvalidArgumentError(`env key "${key}" of function ${name} is not a usable variable name`);
   }

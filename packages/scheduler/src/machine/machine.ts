@@ -56,7 +56,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
       const executor = this.executors({
         slowFactor: i < slowCount ? slow!.factor : 1,
         name: `${this.settings.name}/agent-${i}`,
-        ...(this.settings.maxThreadHeapMb !== undefined ? { maxThreadHeapMb: this.settings.maxThreadHeapMb } : {}),
+        ...(this.settings.maxThreadHeapMb !== undefined ? { maxHeapMb: this.settings.maxThreadHeapMb } : {}),
       });
       this.agents.push(
         this.context.spawn(Agent, {

@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   try {
     machine = await startMachine(options);
   } catch (error) {
-    fail(error instanceof ArmadaError && error.code === 'ERR_INVALID_ARGUMENT' ? 2 : 1, `cannot start the machine: ${(error as Error).message}`);
+    const badArgument = error instanceof ArmadaError && error.code === 'ERR_INVALID_ARGUMENT';
+    fail(badArgument ? 2 : 1, `cannot start the machine: ${(error as Error).message}${badArgument ? `\n${USAGE}` : ''}`);
   }
   console.log(`machine ${machine.name} (${machine.id}) ready on ${values.nats}`);
   process.send?.({ type: 'ready', id: machine.id, name: machine.name });
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
 
 function number(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n)) fail(2, `${flag} must be a number, got "${text}"`);
+  if (!Number.isFinite(n)) fail(2, `${flag} must be a number, got "${text}"\n${USAGE}`);
   return n;
 }
 

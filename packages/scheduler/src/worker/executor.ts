@@ -42,6 +42,8 @@ export interface ExecutorOptions {
   readonly slowFactor?: number;
   /** A label for the thread, shown in errors and stack traces. */
   readonly name?: string;
+  /** Heap limit of the thread in MiB, so a packet that runs out of memory kills only its thread. */
+  readonly maxHeapMb?: number;
 }
 
 /** Makes executors; injected into Workers so simulation can swap threads for inline runs. */

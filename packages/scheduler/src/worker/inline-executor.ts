@@ -12,7 +12,8 @@ const DEFAULTS = { slowFactor: 1, name: 'inline' } as const;
  * asynchronous packet) before `run` returns. Values are passed by reference, not cloned.
  *
  * `close` never waits for user code: a pending `run` rejects with `WorkerCrashedError` at once,
- * even if its packet never settles, and later runs reject the same way.
+ * even if its packet never settles, and later runs reject the same way. A packet that loops
+ * synchronously forever blocks the caller, as there is no thread to end.
  */
 export class InlineExecutor implements TaskExecutor {
   private readonly cache = new FunctionCache();

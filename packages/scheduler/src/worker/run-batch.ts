@@ -79,8 +79,8 @@ export function failedOutcome(thrown: unknown): Outcome {
   try {
     if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown && 'name' in thrown)) {
       const error = thrown as Error;
-      const stack = typeof error.stack === 'string' ? error.stack : undefined;
-      return { ok: false, error: { name: String(error.name), message: String(error.message), stack } };
+      const data = { name: String(error.name), message: String(error.message) };
+      return { ok: false, error: typeof error.stack === 'string' ? { ...data, stack: error.stack } : data };
     }
     return { ok: false, error: { name: 'Error', message: String(thrown) } };
   } catch {

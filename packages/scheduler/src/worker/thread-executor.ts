@@ -55,7 +55,7 @@ export class ThreadExecutor implements TaskExecutor {
   constructor(options: ThreadExecutorOptions = {}) {
     this.slowFactor = checkSlowFactor(options.slowFactor ?? DEFAULTS.slowFactor);
     this.name = options.name ?? DEFAULTS.name;
-    this.resourceLimits = options.resourceLimits;
+    this.resourceLimits = options.resourceLimits ?? (options.maxHeapMb !== undefined ? { maxOldGenerationSizeMb: options.maxHeapMb } : undefined);
     this.thread = this.start();
   }
 
@@ -101,11 +101,7 @@ export class ThreadExecutor implements TaskExecutor {
   }
 
   private start(): Thread {
-    const worker = new Worker(new URL('./worker-thread.js', import.meta.url), {
-      name: this.name,
-      resourceLimits: this.resourceLimits,
-      execArgv: threadExecArgv(),
-    });
+    const worker = spawnThread({ name: this.name, resourceLimits: this.resourceLimits });
     // The thread says `ready` once its modules are loaded, which is later than the `online` event.
     const loaded = new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -162,6 +158,20 @@ function toOutcomes(values: readonly unknown[], failures: readonly Failure[]): O
 function remember(sent: Set<string>, hash: string): void {
   if (sent.size >= DEFAULTS.sentCapacity) sent.delete(sent.values().next().value as string);
   sent.add(hash);
+}
+
+/**
+ * A thread on the parent's Node options when the thread accepts them; without them when one of
+ * them is per-process (`--expose-gc` and other V8 flags), rather than failing every run.
+ */
+function spawnThread(options: { name: string; resourceLimits: ResourceLimits | undefined }): Worker {
+  const entry = new URL('./worker-thread.js', import.meta.url);
+  try {
+    return new Worker(entry, { ...options, execArgv: threadExecArgv() });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(entry, { ...options, execArgv: [] });
+  }
 }
 
 /** The parent's Node options minus `--input-type`, which stops a thread from loading a file entry. */

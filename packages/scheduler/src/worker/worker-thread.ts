@@ -92,3 +92,5 @@ function reply(id: number, { outcomes, ms }: BatchOutcome): void {
     port.postMessage({ type: 'done', id, values, failures, ms } satisfies ThreadReply);
   }
 }
+
+port.postMessage({ type: 'ready' } satisfies ThreadReply);
