@@ -211,11 +211,21 @@ export class Agent extends Actor<AgentMsg> {
     }
     for (let k = again.length - 1; k >= 0; k--) this.queue.unshift(again[k]!);
     this.context.log.warn('worker thread died; packets queued again', { agent: this.self.toString(), packets: chunk.length, error: error.message });
-    if (failures.length > 0) this.report(job, [], [], failures, 0);
+    const charged = chunk.length === 1 ? again.map((e): [number, number] => [e.index, e.attempts]) : [];
+    if (failures.length > 0 || charged.length > 0) this.report(job, [], [], failures, 0, charged);
   }
 
-  private report(job: AgentJob, indices: number[], values: unknown[], failures: PacketFailure[], ms: number): void {
-    const msg: Results = { type: 'results', job: job.header.id, machine: this.settings.machine, indices, values, ms, ...(failures.length > 0 ? { failures } : {}) };
+  private report(job: AgentJob, indices: number[], values: unknown[], failures: PacketFailure[], ms: number, attempts: Array<[number, number]> = []): void {
+    const msg: Results = {
+      type: 'results',
+      job: job.header.id,
+      machine: this.settings.machine,
+      indices,
+      values,
+      ms,
+      ...(failures.length > 0 ? { failures } : {}),
+      ...(attempts.length > 0 ? { attempts } : {}),
+    };
     (job.header.master as ActorRef<Results>).tell(msg);
   }
 

@@ -54,6 +54,8 @@ export class Job {
   /** Average run time of one packet in milliseconds, from the results so far. */
   avgMs: number | undefined;
   settled = false;
+  /** A health round for this job's next placement pass is running. */
+  healthPending = false;
   noMachinesTimer: TimerHandle | undefined;
   private readonly array: readonly unknown[] | undefined;
   private readonly iterator: Iterator<unknown> | undefined;

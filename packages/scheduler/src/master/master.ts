@@ -1,7 +1,7 @@
 import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
 import type { AgentMsg, AgentRef } from '../agent/protocol.js';
 import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError, TaskError } from '../errors.js';
-import type { MachineId } from '../ids.js';
+import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type HealthReply, type MachineMsg } from '../machine/protocol.js';
 import type { PacketBatch } from '../packet.js';
 import { HealthRound, type MachineStats } from '../placement/placement-strategy.js';
@@ -26,7 +26,8 @@ type Fresh = Map<MachineId, { stats: MachineStats; rank: number | undefined; rtt
 export class Master extends Actor<MasterMsg> {
   private readonly members = new Membership();
   private readonly jobs = new Map<string, Job>();
-  private waiters: WaitMachines[] = [];
+  /** Pending `waitForMachines` calls and their timeouts, cleared once settled so no timer outlives the master. */
+  private readonly waiters = new Map<WaitMachines, TimerHandle>();
   private tickTimer: TimerHandle | undefined;
   private lastHello = 0;
 
@@ -45,31 +46,34 @@ export class Master extends Actor<MasterMsg> {
   override postStop(): void {
     if (this.tickTimer !== undefined) this.clock.clearTimeout(this.tickTimer);
     for (const job of [...this.jobs.values()]) this.fail(job, new ClusterClosedError());
-    for (const w of this.waiters) w.reject(new NoMachinesError(0, ': the master stopped'));
-    this.waiters = [];
+    for (const [w, timer] of this.waiters) {
+      this.clock.clearTimeout(timer);
+      w.reject(new NoMachinesError(0, ': the master stopped'));
+    }
+    this.waiters.clear();
   }
 
-  async receive(msg: MasterMsg): Promise<unknown> {
+  receive(msg: MasterMsg): unknown {
     switch (msg.type) {
       case 'machine-hello':
         msg.machine.tell({ type: 'master-hello', master: this.self });
         return undefined;
       case 'register':
-        await this.register(msg);
+        this.register(msg);
         return true;
       case 'heartbeat':
         return this.heartbeat(msg);
       case 'results':
-        await this.results(msg);
+        this.results(msg);
         return undefined;
       case 'moved':
         this.moved(msg);
         return undefined;
       case 'submit':
-        await this.submit(msg.job);
+        this.submit(msg.job);
         return undefined;
       case 'tick':
-        await this.tick();
+        this.tick(msg.at);
         return undefined;
       case 'job-timer':
         this.jobTimer(msg.job, msg.reason);
@@ -79,27 +83,31 @@ export class Master extends Actor<MasterMsg> {
         return undefined;
       case 'view':
         return this.view();
+      case 'health-done':
+        this.healthDone(msg.job, msg.fresh);
+        return undefined;
     }
   }
 
   // --- membership ---
 
-  private async register(msg: Register): Promise<void> {
+  private register(msg: Register): void {
     const existing = this.members.get(msg.id);
     if (existing !== undefined) this.lost(existing.id, 'registered again');
     this.members.add({ id: msg.id, name: msg.name, ref: msg.machine, stats: msg.stats, lastHeard: this.clock.now() }, msg.agents);
     this.context.log.info('machine joined', { machine: msg.name, id: msg.id, agents: msg.agents.length });
     this.sharePeers();
-    this.waiters = this.waiters.filter((w) => {
-      if (this.members.size < w.count) return true;
+    for (const [w, timer] of this.waiters) {
+      if (this.members.size < w.count) continue;
+      this.clock.clearTimeout(timer);
+      this.waiters.delete(w);
       w.resolve();
-      return false;
-    });
+    }
     for (const job of this.jobs.values()) {
       if (job.noMachinesTimer !== undefined) this.clock.clearTimeout(job.noMachinesTimer);
       job.noMachinesTimer = undefined;
     }
-    await this.dispatchAll();
+    this.dispatchAll();
   }
 
   private heartbeat(msg: Heartbeat): boolean {
@@ -111,14 +119,16 @@ export class Master extends Actor<MasterMsg> {
     return true;
   }
 
-  private async tick(): Promise<void> {
+  private tick(at: number): void {
     const now = this.clock.now();
-    for (const member of this.members.silentSince(now - this.settings.deadAfterMs)) {
-      this.lost(member.id, `no heartbeat for ${Math.round(now - member.lastHeard)} ms`);
+    // Judge silence as of when the timer fired: whatever arrived before then was handled before this
+    // tick, while heartbeats that queued up as the master was busy placing are not the machines' fault.
+    for (const member of this.members.silentSince(at - this.settings.deadAfterMs)) {
+      this.lost(member.id, `no heartbeat for ${Math.round(at - member.lastHeard)} ms`);
     }
     if (now - this.lastHello >= this.settings.helloEveryMs) this.hello();
     this.schedule();
-    await this.dispatchAll();
+    this.dispatchAll();
   }
 
   /** Declares a machine dead: what it held is placed again, and the others learn of it. */
@@ -127,6 +137,8 @@ export class Master extends Actor<MasterMsg> {
     if (member === undefined) return;
     this.context.log.warn('machine declared dead', { machine: member.name, id, reason });
     for (const job of this.jobs.values()) {
+      // If the machine comes back it has forgotten this master's jobs: send the definition again.
+      for (const slot of member.slots) job.sentDefs.delete(slot.key);
       for (const [index, entry] of job.inFlight) {
         if (entry.machine !== id) continue;
         job.inFlight.delete(index);
@@ -157,17 +169,16 @@ export class Master extends Actor<MasterMsg> {
       msg.resolve();
       return;
     }
-    this.waiters.push(msg);
-    this.clock.setTimeout(() => {
-      if (!this.waiters.includes(msg)) return;
-      this.waiters = this.waiters.filter((w) => w !== msg);
+    const timer = this.clock.setTimeout(() => {
+      if (!this.waiters.delete(msg)) return;
       msg.reject(new NoMachinesError(msg.timeoutMs, `: ${this.members.size} of ${msg.count} machines registered`));
     }, msg.timeoutMs);
+    this.waiters.set(msg, timer);
   }
 
   // --- jobs ---
 
-  private async submit(job: Job): Promise<void> {
+  private submit(job: Job): void {
     job.header = {
       id: job.id,
       master: this.self,
@@ -180,7 +191,7 @@ export class Master extends Actor<MasterMsg> {
     if (job.options.timeoutMs !== undefined) {
       job.timers.push(this.clock.setTimeout(() => this.self.tell({ type: 'job-timer', job: job.id, reason: 'timeout' }), job.options.timeoutMs));
     }
-    await this.dispatch(job);
+    this.dispatch(job);
   }
 
   private jobTimer(id: string, reason: 'timeout' | 'no-machines'): void {
@@ -190,7 +201,7 @@ export class Master extends Actor<MasterMsg> {
     else if (this.members.size === 0) this.fail(job, new NoMachinesError(job.options.waitForMachinesMs));
   }
 
-  private async results(msg: Results): Promise<void> {
+  private results(msg: Results): void {
     this.members.heard(msg.machine, this.clock.now());
     const job = this.jobs.get(msg.job);
     if (job === undefined) return;
@@ -198,6 +209,11 @@ export class Master extends Actor<MasterMsg> {
     if (count > 0 && msg.ms >= 0) {
       const perPacket = msg.ms / count;
       job.avgMs = job.avgMs === undefined ? perPacket : 0.7 * job.avgMs + 0.3 * perPacket;
+    }
+    // Thread deaths the agent retried count against maxRetries here too, should the machine die next.
+    for (const [index, attempts] of msg.attempts ?? []) {
+      const entry = job.inFlight.get(index);
+      if (entry !== undefined) entry.attempts = Math.max(entry.attempts, attempts);
     }
     for (let k = 0; k < msg.indices.length; k++) {
       const index = msg.indices[k]!;
@@ -218,7 +234,7 @@ export class Master extends Actor<MasterMsg> {
       this.finish(job);
       return;
     }
-    await this.dispatch(job);
+    this.dispatch(job);
   }
 
   /** Takes a packet off the books; false if it was answered before (the copy is dropped). */
@@ -271,12 +287,40 @@ export class Master extends Actor<MasterMsg> {
 
   // --- placement ---
 
-  private async dispatchAll(): Promise<void> {
-    for (const job of [...this.jobs.values()]) await this.dispatch(job);
+  private dispatchAll(): void {
+    for (const job of [...this.jobs.values()]) this.dispatch(job);
   }
 
-  /** Places groups of the job's packets until its window is full or nothing is left. */
-  private async dispatch(job: Job): Promise<void> {
+  /**
+   * Places the job's waiting packets. A strategy that wants a health round gets one per pass: the
+   * round runs while the master goes on handling messages (heartbeats, results), and the pass
+   * places with its answers when they are in (`health-done`). Blocking on a round per group
+   * stalled the master long enough for machines to give it up.
+   */
+  private dispatch(job: Job): void {
+    const round = job.options.placement.healthRound ?? HealthRound.None;
+    if (round === HealthRound.None || job.complete) {
+      this.placeGroups(job, undefined);
+      return;
+    }
+    if (job.healthPending || job.settled || !job.hasWaiting) return;
+    if (this.members.agentCount === 0) {
+      this.awaitMachines(job);
+      return;
+    }
+    job.healthPending = true;
+    void this.healthRound(round === HealthRound.FirstAnswer).then((fresh) => this.self.tell({ type: 'health-done', job: job.id, fresh }));
+  }
+
+  private healthDone(id: JobId, fresh: Fresh): void {
+    const job = this.jobs.get(id);
+    if (job === undefined) return;
+    job.healthPending = false;
+    this.placeGroups(job, fresh);
+  }
+
+  /** Places groups until the job's window is full or nothing is left, then sends one assign per agent. */
+  private placeGroups(job: Job, fresh: Fresh | undefined): void {
     const assigns = new Map<AgentSlot, PacketBatch[]>();
     try {
       while (!job.settled && job.hasWaiting) {
@@ -298,10 +342,12 @@ export class Master extends Actor<MasterMsg> {
           break;
         }
         if (packets.length === 0) break;
-        const slot = await this.place(job);
-        if (slot === undefined || job.settled) {
+        let slot: AgentSlot;
+        try {
+          slot = this.place(job, fresh);
+        } catch (error) {
           for (const p of packets) job.again.set(p.index, p);
-          if (slot === undefined) this.awaitMachines(job);
+          this.fail(job, error instanceof Error ? error : new Error(String(error)));
           break;
         }
         this.book(job, slot, packets, assigns);
@@ -327,17 +373,14 @@ export class Master extends Actor<MasterMsg> {
     return unread === undefined ? timed : Math.max(1, Math.min(timed, Math.ceil((unread + job.again.size) / (agents * 2))));
   }
 
-  /** Asks the job's strategy for an agent, after a health round if it wants one. */
-  private async place(job: Job): Promise<AgentSlot | undefined> {
+  /** Asks the job's strategy for one of the live agents. Throws what the strategy throws. */
+  private place(job: Job, fresh: Fresh | undefined): AgentSlot {
     const strategy = job.options.placement;
-    const round = strategy.healthRound ?? HealthRound.None;
-    const fresh = round === HealthRound.None ? undefined : await this.healthRound(round === HealthRound.FirstAnswer);
-    if (this.members.agentCount === 0) return undefined;
     const { candidates, slots } = this.members.candidates(fresh);
     const chosen = strategy.choose(candidates);
     const at = candidates.indexOf(chosen);
     if (at < 0) throw new TypeError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
-    return slots[at];
+    return slots[at]!;
   }
 
   /** Health-checks every live machine; resolves at the first answer or once all answered. */
@@ -412,6 +455,6 @@ export class Master extends Actor<MasterMsg> {
   }
 
   private schedule(): void {
-    this.tickTimer = this.clock.setTimeout(() => this.self.tell({ type: 'tick' }), this.settings.tickMs);
+    this.tickTimer = this.clock.setTimeout(() => this.self.tell({ type: 'tick', at: this.clock.now() }), this.settings.tickMs);
   }
 }

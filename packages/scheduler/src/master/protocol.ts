@@ -31,7 +31,8 @@ export type MasterMsg =
   | Tick
   | JobTimer
   | WaitMachines
-  | ViewRequest;
+  | ViewRequest
+  | HealthDone;
 
 /** A machine started; masters answer with `master-hello`. */
 export interface MachineHello {
@@ -68,6 +69,8 @@ export interface Results {
   readonly failures?: PacketFailure[];
   /** Run time of the packets in `indices` and `failures`, in milliseconds. */
   readonly ms: number;
+  /** `[index, attempts]` of packets whose thread died and that the agent queued again. */
+  readonly attempts?: Array<[number, number]>;
 }
 
 /** A thief took packets of `job` from `victim` on `from`; they now live on `to`. */
@@ -90,6 +93,8 @@ export interface Submit {
 /** Local only: the failure detector's and dispatcher's timer. */
 export interface Tick {
   readonly type: 'tick';
+  /** When the timer fired; silence is measured up to then, not up to when a busy master got to it. */
+  readonly at: number;
 }
 
 /** Local only: a job's deadline or its wait for machines ran out. */
@@ -106,6 +111,13 @@ export interface WaitMachines {
   readonly timeoutMs: number;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
+}
+
+/** Local only: a placement's health round finished with these answers. */
+export interface HealthDone {
+  readonly type: 'health-done';
+  readonly job: JobId;
+  readonly fresh: Map<MachineId, { stats: MachineStats; rank: number | undefined; rttMs: number | undefined }>;
 }
 
 /** Asked: the master's view of the cluster, a {@link ClusterView}. */
