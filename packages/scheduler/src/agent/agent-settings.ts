@@ -9,6 +9,11 @@ export interface AgentSettings {
   readonly targetChunkMs: number;
   /** Never hand the worker more packets at once. */
   readonly maxChunk: number;
+  /**
+   * Results of successive chunks are sent in one message, at the latest this long after the first
+   * of them, and at once when the agent runs out of work.
+   */
+  readonly resultFlushMs: number;
   /** A steal request not answered within this time counts as empty. */
   readonly stealTimeoutMs: number;
   /** Longest pause between rounds of empty steal attempts. */
@@ -19,6 +24,7 @@ export const AGENT_DEFAULTS = {
   stealing: true,
   targetChunkMs: 2,
   maxChunk: 1024,
+  resultFlushMs: 5,
   stealTimeoutMs: 1000,
   maxStealBackoffMs: 200,
 } as const satisfies Partial<AgentSettings>;

@@ -26,6 +26,8 @@ interface AgentJob {
   /** Average run time of one packet, in milliseconds (undefined until measured). */
   avgMs: number | undefined;
   lastChunk: number;
+  /** Results not yet sent to the master, and when the first of them came in. */
+  unsent: { indices: number[]; values: unknown[]; ms: number; since: number } | undefined;
 }
 
 interface Entry {
@@ -40,7 +42,8 @@ interface Entry {
 /**
  * Owns one Worker's FIFO queue (see `protocol.ts` for the steal transaction). Hands the worker
  * chunks sized to take about `targetChunkMs`, so tiny tasks are not dominated by messaging;
- * reports each chunk's results to its master in one message; retries packets whose thread died
+ * batches the results of successive chunks into one message per master (sent within
+ * `resultFlushMs`, at once when idle); retries packets whose thread died
  * up to the job's `maxRetries`.
  */
 @injectable()
@@ -120,6 +123,7 @@ export class Agent extends Actor<AgentMsg> {
         return this.queue.length + (this.running?.length ?? 0);
     }
     this.pump();
+    this.flushDue();
     return undefined;
   }
 
@@ -190,7 +194,28 @@ export class Agent extends Actor<AgentMsg> {
       }
     }
     for (let k = retry.length - 1; k >= 0; k--) this.queue.unshift(retry[k]!);
-    this.report(job, indices, values, failures, ms);
+    if (failures.length > 0) {
+      this.report(job, indices, values, failures, ms);
+      return;
+    }
+    const unsent = (job.unsent ??= { indices: [], values: [], ms: 0, since: this.clock.now() });
+    for (let k = 0; k < indices.length; k++) {
+      unsent.indices.push(indices[k]!);
+      unsent.values.push(values[k]);
+    }
+    unsent.ms += ms;
+  }
+
+  /** Sends batched results that waited `resultFlushMs`, or all of them when there is nothing left to run. */
+  private flushDue(): void {
+    const idle = this.running === undefined;
+    const now = this.clock.now();
+    for (const job of this.jobs.values()) {
+      const unsent = job.unsent;
+      if (unsent === undefined || (!idle && now - unsent.since < this.settings.resultFlushMs)) continue;
+      job.unsent = undefined;
+      this.send(job, unsent.indices, unsent.values, [], unsent.ms, []);
+    }
   }
 
   /** The thread died under `chunk`: only a packet that ran alone is charged a retry. */
@@ -215,7 +240,15 @@ export class Agent extends Actor<AgentMsg> {
     if (failures.length > 0 || charged.length > 0) this.report(job, [], [], failures, 0, charged);
   }
 
+  /** Sends results now, after any batched ones of the job, so the master sees them in order. */
   private report(job: AgentJob, indices: number[], values: unknown[], failures: PacketFailure[], ms: number, attempts: Array<[number, number]> = []): void {
+    const unsent = job.unsent;
+    job.unsent = undefined;
+    if (unsent !== undefined) this.send(job, unsent.indices, unsent.values, [], unsent.ms, []);
+    this.send(job, indices, values, failures, ms, attempts);
+  }
+
+  private send(job: AgentJob, indices: number[], values: unknown[], failures: PacketFailure[], ms: number, attempts: Array<[number, number]>): void {
     const msg: Results = {
       type: 'results',
       job: job.header.id,
@@ -233,7 +266,7 @@ export class Agent extends Actor<AgentMsg> {
     for (const batch of batches) {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
-        job = { header: batch.job, master: batch.job.master.address.node, def: undefined, lent: new Map(), avgMs: undefined, lastChunk: 1 };
+        job = { header: batch.job, master: batch.job.master.address.node, def: undefined, lent: new Map(), avgMs: undefined, lastChunk: 1, unsent: undefined };
         this.jobs.set(batch.job.id, job);
       }
       job.def ??= defs.find((d) => d.hash === batch.job.fn) ?? this.knownDef(batch.job.fn);

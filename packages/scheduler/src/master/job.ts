@@ -45,6 +45,8 @@ export class Job {
   readonly results: unknown[] = [];
   /** Agents (by key) that were sent the function definition. */
   readonly sentDefs = new Set<string>();
+  /** Machines that were given packets of this job (placed or stolen), to tell when it ends. */
+  readonly touched = new Set<MachineId>();
   readonly timers: TimerHandle[] = [];
   readonly promise: Promise<unknown[]>;
   header!: JobHeader;

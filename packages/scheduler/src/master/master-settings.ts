@@ -2,6 +2,11 @@
 export interface MasterSettings {
   /** A machine not heard from for this long is declared dead and its packets placed again. */
   readonly deadAfterMs: number;
+  /**
+   * A machine not heard from for this long gets no new packets (unless every machine is that
+   * quiet) while the failure detector makes up its mind. Default half of `deadAfterMs`.
+   */
+  readonly suspectAfterMs?: number;
   /** How often the failure detector looks, in milliseconds. */
   readonly tickMs: number;
   /** How often the master broadcasts `master-hello`, so machines that missed it find it. */

@@ -4,14 +4,14 @@ import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError,
 import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type HealthReply, type MachineMsg } from '../machine/protocol.js';
 import type { PacketBatch } from '../packet.js';
-import { HealthRound, type MachineStats } from '../placement/placement-strategy.js';
+import { HealthRound } from '../placement/placement-strategy.js';
 import { SchedulerTokens } from '../tokens.js';
 import type { InFlight, Job, Waiting } from './job.js';
 import type { MasterSettings } from './master-settings.js';
 import { Membership, type AgentSlot } from './membership.js';
-import type { ClusterView, Heartbeat, MasterMsg, Moved, Register, Results, WaitMachines } from './protocol.js';
+import type { ClusterView, HealthDone, Heartbeat, MasterMsg, Moved, Register, Results, WaitMachines } from './protocol.js';
 
-type Fresh = Map<MachineId, { stats: MachineStats; rank: number | undefined; rttMs: number | undefined }>;
+type Fresh = HealthDone['fresh'];
 
 /**
  * The master (see `protocol.ts`): tracks membership from registrations and heartbeats, places
@@ -256,6 +256,7 @@ export class Master extends Actor<MasterMsg> {
     if (job === undefined) return;
     const thief = this.members.slot(msg.thief.toString());
     if (thief === undefined || !this.members.has(msg.to)) return; // the thief's machine is dead: the victim keeps them
+    job.touched.add(msg.to);
     const released: number[] = [];
     for (const index of msg.indices) {
       const entry = job.inFlight.get(index);
@@ -282,7 +283,7 @@ export class Master extends Actor<MasterMsg> {
     if (job.noMachinesTimer !== undefined) this.clock.clearTimeout(job.noMachinesTimer);
     for (const entry of job.inFlight.values()) entry.slot.outstanding--;
     job.inFlight.clear();
-    for (const member of this.members.all()) member.ref.tell({ type: 'cancel', job: job.id });
+    for (const id of job.touched) this.members.get(id)?.ref.tell({ type: 'cancel', job: job.id });
   }
 
   // --- placement ---
@@ -376,7 +377,8 @@ export class Master extends Actor<MasterMsg> {
   /** Asks the job's strategy for one of the live agents. Throws what the strategy throws. */
   private place(job: Job, fresh: Fresh | undefined): AgentSlot {
     const strategy = job.options.placement;
-    const { candidates, slots } = this.members.candidates(fresh);
+    const quietBefore = this.clock.now() - (this.settings.suspectAfterMs ?? this.settings.deadAfterMs / 2);
+    const { candidates, slots } = this.members.candidates(fresh, quietBefore);
     const chosen = strategy.choose(candidates);
     const at = candidates.indexOf(chosen);
     if (at < 0) throw new TypeError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
@@ -418,6 +420,7 @@ export class Master extends Actor<MasterMsg> {
       if (p.attempts > 0) (attempts ??= new Array(packets.length).fill(0))[indices.length - 1] = p.attempts;
     }
     slot.outstanding += packets.length;
+    job.touched.add(slot.machine);
     const batch: PacketBatch = attempts === undefined ? { job: job.header, indices, args } : { job: job.header, indices, args, attempts };
     const list = assigns.get(slot);
     if (list === undefined) assigns.set(slot, [batch]);

@@ -91,11 +91,19 @@ export class Membership {
     return [...this.slots.values()].map((s) => ({ agent: s.ref, machine: s.machine }));
   }
 
-  /** The candidates for a placement, parallel to the returned slots. */
-  candidates(fresh?: ReadonlyMap<MachineId, { stats: MachineStats; rank: number | undefined; rttMs: number | undefined }>): { candidates: Candidate[]; slots: AgentSlot[] } {
+  /**
+   * The candidates for a placement, parallel to the returned slots: the agents of machines heard
+   * from since `quietBefore`, or of every machine when none was.
+   */
+  candidates(
+    fresh: ReadonlyMap<MachineId, { stats: MachineStats; rank: number | undefined; rttMs: number | undefined }> | undefined,
+    quietBefore = -Infinity,
+  ): { candidates: Candidate[]; slots: AgentSlot[] } {
     const candidates: Candidate[] = [];
     const slots: AgentSlot[] = [];
-    for (const member of this.members.values()) {
+    let members = [...this.members.values()].filter((m) => m.lastHeard >= quietBefore);
+    if (members.length === 0) members = [...this.members.values()];
+    for (const member of members) {
       const health = fresh?.get(member.id);
       for (const slot of member.slots) {
         candidates.push({
