@@ -1,6 +1,7 @@
 /**
- * The raw nats.js peer of the `transport` suite: answers every request on `--subject` with its own
- * payload (`msg.respond(msg.data)`). Started by the suite with `startChild`.
+ * The raw nats.js peer of the `transport`, `w1-tiny` and `w2-rtt` suites: answers every request
+ * on `--subject` with its own payload (`msg.respond(msg.data)`). Started by `startRawBaseline`
+ * (`lib/raw-nats.ts`).
  */
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';

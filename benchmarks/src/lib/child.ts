@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
  */
 
 /** Messages on the IPC channel. */
-type ToParent = { type: 'ready'; info: unknown } | { type: 'failed'; message: string } | { type: 'cpu'; seq: number; usage: NodeJS.CpuUsage };
+type ToParent = { type: 'ready'; info?: unknown } | { type: 'failed'; message: string } | { type: 'cpu'; seq: number; usage: NodeJS.CpuUsage };
 type ToChild = { type: 'stop' } | { type: 'cpu'; seq: number };
 
 export interface StartChildOptions {
@@ -23,6 +23,15 @@ export interface StartChildOptions {
   env?: Record<string, string>;
   /** How long to wait for the ready message. Default 15 000 ms. */
   readyTimeoutMs?: number;
+  /** Where the child's stdout goes. Default `inherit`; stderr is always inherited. */
+  stdout?: 'inherit' | 'ignore';
+  /**
+   * For a script that does not call {@link onStopRequest} (such as the scheduler's machine entry
+   * point): `stop` sends this signal instead of the stop message. Such a script need not call
+   * {@link signalReady} either: any `{ type: 'ready' }` message will do, and becomes `info` whole
+   * when it has no `info` field. It does not answer CPU usage queries.
+   */
+  stopSignal?: NodeJS.Signals;
 }
 
 /** A running child; `info` is what it passed to {@link signalReady}. */
@@ -67,7 +76,7 @@ export function startChild<I = unknown>(options: StartChildOptions): Promise<Chi
   const child = fork(options.script, [...(options.args ?? [])], {
     execArgv: [...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'],
   });
   live.add(child);
   child.once('exit', () => live.delete(child));
@@ -84,7 +93,9 @@ export function startChild<I = unknown>(options: StartChildOptions): Promise<Chi
         clearTimeout(killer);
         resolve();
       });
-      if (child.connected) {
+      if (options.stopSignal !== undefined) {
+        child.kill(options.stopSignal);
+      } else if (child.connected) {
         try {
           child.send({ type: 'stop' } satisfies ToChild);
         } catch {
@@ -137,7 +148,8 @@ export function startChild<I = unknown>(options: StartChildOptions): Promise<Chi
       if (msg?.type !== 'ready' || settled) return;
       settled = true;
       cleanup();
-      resolve({ name: options.name, process: child, info: msg.info as I, stop, cpuUsage });
+      const info = 'info' in msg ? msg.info : msg;
+      resolve({ name: options.name, process: child, info: info as I, stop, cpuUsage });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited before it was ready (code ${code}, signal ${signal})`);
     const onError = (error: Error) => fail(`cannot start: ${error.message}`);

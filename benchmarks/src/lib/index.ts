@@ -6,3 +6,7 @@ export * from './child.js';
 export * from './timeout.js';
 export * from './suite.js';
 export * from './load.js';
+export * from './raw-nats.js';
+export * from './machine-processes.js';
+export * from './machine-cluster.js';
+export * from './profile.js';

@@ -45,3 +45,8 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 export function printTable(headers: readonly string[], rows: readonly (readonly Cell[])[], options?: TableOptions): void {
   console.log(renderTable(headers, rows, options));
 }
+
+/** A ratio as `1.23x`, or `-` when there is none. */
+export function formatRatio(value: number | null, digits = 2): string {
+  return value === null || !Number.isFinite(value) ? '-' : `${value.toFixed(digits)}x`;
+}

@@ -14,26 +14,29 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { ActorSystem, type ActorRef } from '@armada/actors';
 import { NatsTransport, startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import {
+  checkEcho,
   choiceFlag,
   closedLoop,
   formatFixed,
   formatNumber,
   intFlag,
   median,
+  patternPayload,
   printTable,
   ratio,
   round,
   sequentialLatencies,
   sleep,
   startChild,
+  startRawBaseline,
   summarize,
   withTimeout,
   writeResults,
   type ChildHandle,
+  type RawBaseline,
   type Summary,
   type Suite,
   type SuiteValues,
@@ -42,7 +45,6 @@ import {
 
 const SUITE = 'transport';
 const RAW_SUBJECT = 'bench.transport.echo';
-const RAW_RESPONDER = new URL('../children/raw-responder.js', import.meta.url);
 const ACTOR_ECHO = new URL('../children/actor-echo.js', import.meta.url);
 
 type Side = 'raw' | 'actor';
@@ -95,43 +97,21 @@ interface Requester {
   verify(): Promise<void>;
 }
 
-/** Raw nats.js request/reply over one shared reply-inbox subscription. */
+/** Raw nats.js request/reply (see `lib/raw-nats.ts`). */
 class RawRequester implements Requester {
   readonly side = 'raw' as const;
-  private readonly inbox = createInbox();
-  private readonly pending = new Map<number, { resolve: (data: Uint8Array) => void; reject: (error: Error) => void }>();
-  private nextId = 0;
+  readonly peer: ChildHandle<unknown>;
 
-  constructor(
-    readonly peer: ChildHandle<unknown>,
-    private readonly nc: NatsConnection,
-    private readonly subject: string,
-    private readonly payload: Uint8Array,
-  ) {
-    const prefixLength = this.inbox.length + 1;
-    nc.subscribe(`${this.inbox}.*`, {
-      callback: (error, msg) => {
-        if (error !== null) return;
-        const id = Number(msg.subject.slice(prefixLength));
-        const entry = this.pending.get(id);
-        if (entry === undefined) return;
-        this.pending.delete(id);
-        if (msg.headers?.hasError) entry.reject(new Error(`raw request ${id} failed: ${msg.headers.code} ${msg.headers.description}`));
-        else entry.resolve(msg.data);
-      },
-    });
+  constructor(private readonly baseline: RawBaseline) {
+    this.peer = baseline.responder;
   }
 
   request(): Promise<Uint8Array> {
-    const id = ++this.nextId;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.nc.publish(this.subject, this.payload, { reply: `${this.inbox}.${id}` });
-    });
+    return this.baseline.requester.request();
   }
 
-  async verify(): Promise<void> {
-    for (let i = 0; i < 3; i++) checkEcho('raw', await this.request(), this.payload);
+  verify(): Promise<void> {
+    return this.baseline.requester.verify();
   }
 }
 
@@ -152,11 +132,6 @@ class ActorRequester implements Requester {
   async verify(): Promise<void> {
     for (let i = 0; i < 3; i++) checkEcho('actor', await this.request(), this.payload);
   }
-}
-
-function checkEcho(side: Side, reply: unknown, payload: Uint8Array): void {
-  const ok = reply instanceof Uint8Array && reply.byteLength === payload.byteLength && reply.every((b, i) => b === payload[i]);
-  if (!ok) throw new Error(`${side}: the echo does not match the payload (got ${String(reply)})`);
 }
 
 function readParams(values: SuiteValues): Params {
@@ -239,7 +214,7 @@ const times = (r: number | null) => (r === null ? '-' : `${r.toFixed(2)}x`);
 async function run(values: SuiteValues): Promise<void> {
   const params = readParams(values);
   const sides: Side[] = params.only === 'both' ? ['raw', 'actor'] : [params.only];
-  const payload = new Uint8Array(params.payloadBytes).map((_, i) => (i * 7 + 1) & 0xff);
+  const payload = patternPayload(params.payloadBytes);
   const childExecArgv: string[] = [];
   if (params.childCpuProfDir !== undefined) {
     await mkdir(params.childCpuProfDir, { recursive: true });
@@ -253,22 +228,15 @@ async function run(values: SuiteValues): Promise<void> {
 
   let server: NatsServerHandle | undefined;
   const children: ChildHandle<unknown>[] = [];
-  let rawConnection: NatsConnection | undefined;
+  let rawBaseline: RawBaseline | undefined;
   let client: ActorSystem | undefined;
   try {
     server = await startNatsServer();
     const requesters = new Map<Side, Requester>();
 
     if (sides.includes('raw')) {
-      const responder = await startChild<{ subject: string }>({
-        name: 'raw-responder',
-        script: RAW_RESPONDER,
-        args: ['--url', server.url, '--subject', RAW_SUBJECT],
-        execArgv: childExecArgv,
-      });
-      children.push(responder);
-      rawConnection = await connect({ servers: server.url, name: 'bench-raw-client' });
-      requesters.set('raw', new RawRequester(responder, rawConnection, responder.info.subject, payload));
+      rawBaseline = await startRawBaseline(server.url, { subject: RAW_SUBJECT, payload, execArgv: childExecArgv });
+      requesters.set('raw', new RawRequester(rawBaseline));
     }
     if (sides.includes('actor')) {
       const echo = await startChild<{ node: string; path: string }>({
@@ -392,7 +360,7 @@ async function run(values: SuiteValues): Promise<void> {
     console.log(`results: ${path}`);
   } finally {
     await client?.terminate().catch((error: unknown) => console.error('closing the client actor system failed:', error));
-    if (rawConnection !== undefined && !rawConnection.isClosed()) await rawConnection.close().catch(() => undefined);
+    await rawBaseline?.close();
     await Promise.all(children.map((child) => child.stop()));
     await server?.stop();
   }
