@@ -11,6 +11,7 @@ import { Master } from './master/master.js';
 import { MASTER_DEFAULTS, type MasterSettings } from './master/master-settings.js';
 import { MASTER_PATH, type ClusterView, type MasterMsg } from './master/protocol.js';
 import { startNode, type NodeOptions } from './node-options.js';
+import { PlacementTokens } from './placement/placement-tokens.js';
 import { PlacementRegistry } from './placement/registry.js';
 import { SchedulerTokens } from './tokens.js';
 
@@ -27,7 +28,10 @@ export interface ClusterOptions extends NodeOptions {
   machineSettings?: Partial<Omit<MachineSettings, 'agents'>>;
   /** Master tunables (failure detection, group sizes). */
   master?: Partial<MasterSettings>;
-  /** Where `mode` names are looked up; default the built-ins. Register user strategies here. */
+  /**
+   * Where `mode` names are looked up; default the one registered under `PlacementTokens.Registry`
+   * in the container (see `container`), else the built-ins. Register user strategies here.
+   */
   placements?: PlacementRegistry;
   /** Defaults for every `dmap` of this cluster. */
   defaults?: DmapOptions;
@@ -65,9 +69,13 @@ export class Cluster {
     const network = embedded ? (options.network ?? new InMemoryNetwork()) : undefined;
     const system = await startNode('master', { ...options, ...(network !== undefined ? { network } : {}) });
     system.container.register(SchedulerTokens.MasterSettings, { useValue: { ...MASTER_DEFAULTS, ...options.master } });
+    if (options.placements !== undefined || !system.container.isRegistered(PlacementTokens.Registry, true)) {
+      system.container.register(PlacementTokens.Registry, { useValue: options.placements ?? new PlacementRegistry() });
+    }
     const master = system.spawn(Master, { name: MASTER_PATH.slice('/user/'.length) });
     const machines: MachineHandle[] = [];
-    const cluster = new Cluster(system, master, options.placements ?? new PlacementRegistry(), options.defaults ?? {}, machines);
+    const placements = system.container.resolve<PlacementRegistry>(PlacementTokens.Registry);
+    const cluster = new Cluster(system, master, placements, options.defaults ?? {}, machines);
     if (!embedded) return cluster;
     const count = options.machines ?? 1;
     if (!(Number.isInteger(count) && count >= 1)) throw new InvalidArgumentError(`machines must be a positive integer, got ${String(count)}`);

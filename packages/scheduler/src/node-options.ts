@@ -1,4 +1,5 @@
 import { ActorSystem, InMemoryNetwork, type Clock, type Logger, type Transport } from '@armada/actors';
+import type { DependencyContainer } from 'tsyringe';
 import { NatsTransport, type NatsTransportOptions } from '@armada/transport-nats';
 import { RandomHalfPolicy } from './stealing/random-half.js';
 import type { StealPolicy } from './stealing/steal-policy.js';
@@ -28,6 +29,8 @@ export interface NodeOptions {
   executors?: ExecutorFactory;
   /** Who idle agents steal from and how much victims give; default random victim, half the queue. */
   stealPolicy?: StealPolicy;
+  /** Parent of the node's DI container, e.g. one with your own `PlacementTokens.Registry`. */
+  container?: DependencyContainer;
   /** The machine's stats; default from `node:os`. */
   stats?: StatsSource;
 }
@@ -41,6 +44,7 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
     ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.container !== undefined ? { container: options.container } : {}),
   });
   const random = options.random ?? Math.random;
   const executors: ExecutorFactory = options.executors ?? ((o) => new ThreadExecutor(o));

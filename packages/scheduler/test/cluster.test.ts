@@ -205,3 +205,30 @@ describe('Cluster without machines', function () {
     expect(await cluster.dmap((x: number) => x, [1]).catch((e: unknown) => e)).to.be.instanceOf(ClusterClosedError);
   });
 });
+
+describe('Cluster placement registry', function () {
+  this.timeout(10_000);
+
+  it('takes user strategies from the registry in its DI container', async () => {
+    const { container } = await import('@armada/actors');
+    const { PlacementRegistry, PlacementTokens } = await import('../src/index.js');
+    const chosen: string[] = [];
+    const parent = container.createChildContainer();
+    parent.register(PlacementTokens.Registry, {
+      useValue: new PlacementRegistry().register('first', () => ({
+        name: 'first',
+        choose: (candidates) => {
+          chosen.push(candidates[0]!.agent);
+          return candidates[0]!;
+        },
+      })),
+    });
+    const cluster = await Cluster.start({ machines: 1, agentsPerMachine: 1, container: parent, logger: new RecordingLogger() });
+    try {
+      expect(await cluster.dmap((x: number) => x + 1, [1, 2, 3], { mode: 'first' })).to.deep.equal([2, 3, 4]);
+      expect(chosen.length).to.be.greaterThan(0);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
