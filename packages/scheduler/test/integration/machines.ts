@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
+import { Cluster } from '../../src/index.js';
 
 /** The machine entry point, built next to this file's compiled copy. */
 export const MACHINE_MAIN = fileURLToPath(new URL('../../src/machine/main.js', import.meta.url));
@@ -108,4 +110,44 @@ async function stop(child: ChildProcess, exited: MachineProcess['exited']): Prom
   child.kill('SIGTERM');
   await exited;
   clearTimeout(killer);
+}
+
+/** What {@link useMachineCluster} gives each test: the machines and a fresh master connected to them. */
+export interface MachineClusterFixture {
+  readonly machines: readonly MachineProcess[];
+  readonly cluster: Cluster;
+}
+
+/**
+ * Mocha hooks for a suite on `count` machine processes against one private nats-server: server and
+ * machines for the whole suite, a new `Cluster` (master) per test that waits for all machines.
+ */
+export function useMachineCluster(count: number, options: ForkOptions = {}): MachineClusterFixture {
+  let server: NatsServerHandle | undefined;
+  let machines: MachineProcess[] = [];
+  let cluster: Cluster | undefined;
+  before(async () => {
+    server = await startNatsServer();
+    machines = await forkMachines(server.url, count, options);
+  });
+  after(async () => {
+    await stopMachines(machines);
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    cluster = await Cluster.start({ nats: server!.url });
+    await cluster.waitForMachines(count);
+  });
+  afterEach(async () => {
+    await cluster?.close();
+    cluster = undefined;
+  });
+  return {
+    get machines() {
+      return machines;
+    },
+    get cluster() {
+      return cluster!;
+    },
+  };
 }

@@ -1,36 +1,13 @@
 import { expect } from 'chai';
-import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
-import { Cluster, RetriesExhaustedError, TaskError, WorkerCrashedError } from '../../src/index.js';
-import { forkMachines, stopMachines, type MachineProcess } from './machines.js';
+import { RetriesExhaustedError, TaskError, WorkerCrashedError } from '../../src/index.js';
+import { useMachineCluster } from './machines.js';
 
 describe('User code errors from machine processes over NATS', function () {
   this.timeout(60_000);
-  let server: NatsServerHandle | undefined;
-  let machines: MachineProcess[] = [];
-  let cluster: Cluster | undefined;
-
-  before(async () => {
-    server = await startNatsServer();
-    machines = await forkMachines(server.url, 2, { agents: 2 });
-  });
-
-  after(async () => {
-    await stopMachines(machines);
-    await server?.stop();
-  });
-
-  beforeEach(async () => {
-    cluster = await Cluster.start({ nats: server!.url });
-    await cluster.waitForMachines(2);
-  });
-
-  afterEach(async () => {
-    await cluster?.close();
-    cluster = undefined;
-  });
+  const fx = useMachineCluster(2, { agents: 2 });
 
   it('rejects with a TaskError that names the remote error and carries its stack', async () => {
-    const error = await cluster!
+    const error = await fx.cluster
       .dmap(
         function unlucky(x: number): number {
           if (x === 13) throw new RangeError(`unlucky ${x}`);
@@ -48,7 +25,7 @@ describe('User code errors from machine processes over NATS', function () {
     expect(task.message).to.include('RangeError: unlucky 13');
     expect(task.remoteName).to.equal('RangeError');
     expect(task.index).to.equal(13);
-    expect(machines.map((m) => m.id)).to.include(task.machine);
+    expect(fx.machines.map((m) => m.id)).to.include(task.machine);
     const [, remote] = task.stack!.split(`--- remote stack (${task.machine}) ---\n`);
     expect(remote, 'the stack has a remote part').to.be.a('string');
     expect(remote).to.match(/^RangeError: unlucky 13\n\s+at unlucky /);
@@ -56,7 +33,7 @@ describe('User code errors from machine processes over NATS', function () {
 
   it('rejects with RetriesExhaustedError when the code exits its thread, and the machines live on', async () => {
     const inputs = Array.from({ length: 20 }, (_, i) => i);
-    const error = await cluster!
+    const error = await fx.cluster
       .dmap(
         (x: number) => {
           if (x === 7) process.exit(1);
@@ -77,9 +54,9 @@ describe('User code errors from machine processes over NATS', function () {
     expect(exhausted.message).to.include('maxRetries 1');
     expect(exhausted.cause).to.be.instanceOf(WorkerCrashedError);
 
-    for (const m of machines) expect(m.child.exitCode, `machine ${m.name} exit code`).to.equal(null);
-    for (const m of machines) expect(m.child.signalCode, `machine ${m.name} signal`).to.equal(null);
-    expect(await cluster!.dmap((x: number) => x + 1, inputs)).to.deep.equal(inputs.map((x) => x + 1));
-    expect((await cluster!.view()).machines.map((m) => m.id)).to.have.members(machines.map((m) => m.id));
+    for (const m of fx.machines) expect(m.child.exitCode, `machine ${m.name} exit code`).to.equal(null);
+    for (const m of fx.machines) expect(m.child.signalCode, `machine ${m.name} signal`).to.equal(null);
+    expect(await fx.cluster.dmap((x: number) => x + 1, inputs)).to.deep.equal(inputs.map((x) => x + 1));
+    expect((await fx.cluster.view()).machines.map((m) => m.id)).to.have.members(fx.machines.map((m) => m.id));
   });
 });
