@@ -3,7 +3,7 @@ import { WorkerCrashedError } from '../errors.js';
 import { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { BatchOutcome, ExecutorFactory, ExecutorOptions, Outcome, TaskExecutor } from '../worker/executor.js';
-import { checkSlowFactor, failedOutcome } from '../worker/run-batch.js';
+import { checkSlowFactor, compileOrFail, failedOutcome } from '../worker/run-batch.js';
 
 /** How long one packet takes, in simulated milliseconds, before the slow-down: `(arg, index in its batch) => ms`. */
 export type PacketCost = (arg: unknown, index: number) => number;
@@ -87,13 +87,9 @@ export class SimulatedExecutor implements TaskExecutor {
   /** Runs the batch now and resolves when the clock reaches the end of its simulated run time. */
   run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome> {
     if (this.closed) return Promise.reject(new WorkerCrashedError(`executor "${this.name}" is closed`));
-    let compiled: (arg: unknown) => unknown;
-    try {
-      compiled = this.cache.add(fn);
-    } catch (error) {
-      const outcome = failedOutcome(error);
-      return Promise.resolve({ outcomes: args.map(() => outcome), ms: 0 });
-    }
+    const compiledOr = compileOrFail(this.cache, fn, args);
+    if ('failed' in compiledOr) return Promise.resolve(compiledOr.failed);
+    const { compiled } = compiledOr;
     this.onBatch?.({ executor: this.name, args, at: this.clock.now() });
     return new Promise<BatchOutcome>((resolve, reject) => {
       const pending: { reject: (error: Error) => void; timer: TimerHandle | undefined } = { reject, timer: undefined };

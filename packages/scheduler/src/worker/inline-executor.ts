@@ -2,7 +2,7 @@ import { WorkerCrashedError } from '../errors.js';
 import { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
-import { checkSlowFactor, failedOutcome, runBatch } from './run-batch.js';
+import { checkSlowFactor, compileOrFail, runBatch } from './run-batch.js';
 
 const DEFAULTS = { slowFactor: 1, name: 'inline' } as const;
 
@@ -29,13 +29,9 @@ export class InlineExecutor implements TaskExecutor {
 
   run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome> {
     if (this.closed) return Promise.reject(new WorkerCrashedError(`executor "${this.name}" is closed`));
-    let compiled: (arg: unknown) => unknown;
-    try {
-      compiled = this.cache.add(fn);
-    } catch (error) {
-      const outcome = failedOutcome(error);
-      return Promise.resolve({ outcomes: args.map(() => outcome), ms: 0 });
-    }
+    const compiledOr = compileOrFail(this.cache, fn, args);
+    if ('failed' in compiledOr) return Promise.resolve(compiledOr.failed);
+    const { compiled } = compiledOr;
     const batch = runBatch(compiled, args, this.slowFactor);
     return new Promise<BatchOutcome>((resolve, reject) => {
       this.abortPending = reject;

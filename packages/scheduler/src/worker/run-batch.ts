@@ -1,3 +1,5 @@
+import type { FunctionCache } from '../functions/function-cache.js';
+import type { FunctionDef } from '../functions/function-def.js';
 import { InvalidArgumentError } from '@armada/actors';
 import type { BatchOutcome, Outcome } from './executor.js';
 
@@ -103,4 +105,17 @@ export function checkSlowFactor(slowFactor: number): number {
     throw new InvalidArgumentError(`slowFactor must be a finite number of at least 1, got ${String(slowFactor)}`);
   }
   return slowFactor;
+}
+
+/**
+ * Compiles `fn` through `cache` for an in-thread executor; when it does not compile, the batch's
+ * outcome instead: one error outcome per argument, as a worker thread reports it.
+ */
+export function compileOrFail(cache: FunctionCache, fn: FunctionDef, args: readonly unknown[]): { compiled: (arg: unknown) => unknown } | { failed: BatchOutcome } {
+  try {
+    return { compiled: cache.add(fn) };
+  } catch (error) {
+    const outcome = failedOutcome(error);
+    return { failed: { outcomes: args.map(() => outcome), ms: 0 } };
+  }
 }
