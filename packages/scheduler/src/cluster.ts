@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { InMemoryNetwork, InvalidArgumentError, type ActorRef, type ActorSystem } from '@armada/actors';
+import { InMemoryNetwork, InvalidArgumentError, type ActorSystem } from '@armada/actors';
 import { checkDmapOptions, DMAP_DEFAULTS, type DmapOptions } from './dmap-options.js';
 import { ClusterClosedError } from './errors.js';
 import { describeFunction } from './functions/describe-function.js';
@@ -9,7 +9,8 @@ import type { MachineSettings } from './machine/machine-settings.js';
 import { Job } from './master/job.js';
 import { Master } from './master/master.js';
 import { MASTER_DEFAULTS, type MasterSettings } from './master/master-settings.js';
-import { MASTER_PATH, type ClusterView, type MasterMsg } from './master/protocol.js';
+import type { MasterCommandRef } from './master/commands.js';
+import { MASTER_PATH, type ClusterView } from './master/protocol.js';
 import { startNode, type NodeOptions } from './node-options.js';
 import { PlacementTokens } from './placement/placement-tokens.js';
 import { PlacementRegistry } from './placement/registry.js';
@@ -52,7 +53,7 @@ export class Cluster {
   private constructor(
     /** The actor system the master runs in. */
     readonly system: ActorSystem,
-    private readonly master: ActorRef<MasterMsg>,
+    private readonly master: MasterCommandRef,
     private readonly placements: PlacementRegistry,
     private readonly defaults: DmapOptions,
     private readonly machines: MachineHandle[],

@@ -1,5 +1,5 @@
-import type { ActorRef } from '@armada/actors';
 import type { JobId, MachineId } from './ids.js';
+import type { MasterRef } from './master/protocol.js';
 import type { TaskErrorData } from './worker/executor.js';
 
 /**
@@ -19,8 +19,8 @@ export interface PacketBatch {
 /** What every holder of a job's packets needs to know about the job. */
 export interface JobHeader {
   readonly id: JobId;
-  /** The master collecting the results; `results` and `moved` go there. */
-  readonly master: ActorRef<unknown>;
+  /** The master collecting the results; `results`, `moved` and `need-def` go there. */
+  readonly master: MasterRef;
   /** Hash of the job's function definition. */
   readonly fn: string;
   /** Crash retries per packet before it fails. */

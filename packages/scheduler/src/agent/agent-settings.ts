@@ -18,6 +18,13 @@ export interface AgentSettings {
   readonly stealTimeoutMs: number;
   /** Longest pause between rounds of empty steal attempts. */
   readonly maxStealBackoffMs: number;
+  /** Unacknowledged results are sent again, at the machine's next heartbeat, once this old. */
+  readonly resultResendMs: number;
+  /**
+   * A packet lent to a thief and not released by its master within this time (the steal's
+   * messages were lost) is queued here again; the master keeps one result if both run it.
+   */
+  readonly lentLeaseMs: number;
 }
 
 export const AGENT_DEFAULTS = {
@@ -27,4 +34,6 @@ export const AGENT_DEFAULTS = {
   resultFlushMs: 5,
   stealTimeoutMs: 1000,
   maxStealBackoffMs: 200,
+  resultResendMs: 1000,
+  lentLeaseMs: 3000,
 } as const satisfies Partial<AgentSettings>;

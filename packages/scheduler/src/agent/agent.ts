@@ -1,8 +1,7 @@
-import { Actor, Tokens, inject, injectable, wideBigInt, type ActorRef, type Clock, type TimerHandle } from '@armada/actors';
+import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
 import { RetriesExhaustedError, WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
-import type { Results } from '../master/protocol.js';
 import type { JobHeader, PacketBatch, PacketFailure } from '../packet.js';
 import type { StealPolicy } from '../stealing/steal-policy.js';
 import { SchedulerTokens } from '../tokens.js';
@@ -11,18 +10,28 @@ import { Worker } from '../worker/worker.js';
 import type { WorkerRef } from '../worker/protocol.js';
 import type { AgentSettings } from './agent-settings.js';
 import { Deque } from './deque.js';
-import type { AgentMsg, AgentRef, Grant, PeerInfo, Ran, Steal } from './protocol.js';
+import type { AgentMsg, AgentReport, AgentRef, Grant, PeerInfo, Steal } from './protocol.js';
+import { ResultOutbox } from './result-outbox.js';
 
 /** The steal-timeout id that means "the back-off pause is over". */
 const BACKOFF_OVER = -1;
+
+/** From the agent's own Worker and timers; never on the wire. */
+type Internal =
+  | { readonly type: 'ran'; readonly outcome: BatchOutcome | { readonly crashed: Error } }
+  | { readonly type: 'steal-timeout'; readonly id: number };
 
 /** One job as an agent knows it. */
 interface AgentJob {
   readonly header: JobHeader;
   readonly master: string;
   def: FunctionDef | undefined;
-  /** Packets given to thieves and not yet released by the master: index → (entry, thief's machine). */
-  readonly lent: Map<number, { entry: Entry; thief: MachineId }>;
+  /** Unanswered packets here: queued, running, lent or waiting for the definition. Keeps repeated assigns and grants out. */
+  readonly holding: Set<number>;
+  /** Packets that arrived before the function's definition. */
+  waitingDef: Entry[];
+  /** Packets given to thieves and not yet released by the master: index → (entry, thief's machine, when lent). */
+  readonly lent: Map<number, { entry: Entry; thief: MachineId; since: number }>;
   /** Average run time of one packet, in milliseconds (undefined until measured). */
   avgMs: number | undefined;
   lastChunk: number;
@@ -40,16 +49,17 @@ interface Entry {
 }
 
 /**
- * Owns one Worker's FIFO queue (see `protocol.ts` for the steal transaction). Hands the worker
- * chunks sized to take about `targetChunkMs`, so tiny tasks are not dominated by messaging;
- * batches the results of successive chunks into one message per master (sent within
- * `resultFlushMs`, at once when idle); retries packets whose thread died
- * up to the job's `maxRetries`.
+ * Owns one Worker's FIFO queue (see `protocol.ts` for the steal transaction and how it survives
+ * lost messages). Hands the worker chunks sized to take about `targetChunkMs`, so tiny tasks are
+ * not dominated by messaging; batches the results of successive chunks into one message per
+ * master (sent within `resultFlushMs`, at once when idle) and keeps each until its master
+ * acknowledges it; retries packets whose thread died up to the job's `maxRetries`.
  */
 @injectable()
-export class Agent extends Actor<AgentMsg> {
+export class Agent extends Actor<AgentMsg | Internal> {
   private readonly queue = new Deque<Entry>();
   private readonly jobs = new Map<JobId, AgentJob>();
+  private readonly outbox = new ResultOutbox();
   private worker!: WorkerRef;
   private running: Entry[] | undefined;
   private peers: PeerInfo[] = [];
@@ -78,7 +88,7 @@ export class Agent extends Actor<AgentMsg> {
     if (this.stealTimer !== undefined) this.clock.clearTimeout(this.stealTimer);
   }
 
-  receive(msg: AgentMsg): unknown {
+  receive(msg: AgentMsg | Internal): unknown {
     switch (msg.type) {
       case 'assign':
         this.accept(msg.defs, msg.batches);
@@ -92,25 +102,33 @@ export class Agent extends Actor<AgentMsg> {
         break;
       case 'release': {
         const job = this.jobs.get(msg.job);
-        if (job !== undefined) for (const i of msg.indices) job.lent.delete(i);
+        if (job !== undefined) {
+          for (const i of msg.indices) if (job.lent.delete(i)) job.holding.delete(i);
+        }
         return undefined;
       }
+      case 'results-ack':
+        this.outbox.ack(msg.seq);
+        if (!msg.known) this.drop((job) => job.header.id === msg.job);
+        return undefined;
       case 'lent-lost':
-        this.reclaim(msg.master, msg.machine);
+        this.reclaim((job, loan) => job.master === msg.master && loan.thief === msg.machine);
         break;
-      case 'cancel':
+      case 'drop-job':
         this.drop((job) => job.header.id === msg.job);
         return undefined;
       case 'master-gone':
         this.drop((job) => job.master === msg.master);
         return undefined;
-      case 'peers':
+      case 'set-peers':
         this.peers = msg.peers.filter((p) => !p.agent.equals(this.self));
         this.masters = msg.masters;
         this.resetStealing();
         break;
+      case 'report':
+        return this.report();
       case 'ran':
-        this.ran(msg);
+        this.ran(msg.outcome);
         break;
       case 'steal-timeout':
         if (msg.id === BACKOFF_OVER) this.backedOff = true;
@@ -119,8 +137,6 @@ export class Agent extends Actor<AgentMsg> {
           this.stealAttempt++;
         }
         break;
-      case 'depth':
-        return this.queue.length + (this.running?.length ?? 0);
     }
     this.pump();
     this.flushDue();
@@ -142,9 +158,9 @@ export class Agent extends Actor<AgentMsg> {
 
   private nextChunk(): Entry[] | undefined {
     let head = this.queue.shift();
-    // Packets of a job whose definition never arrived cannot run; fail them rather than hang.
+    // A packet whose definition is missing waits for it beside the queue (and the master is asked for it).
     while (head !== undefined && head.job.def === undefined) {
-      this.report(head.job, [], [], [{ index: head.index, error: new Error('function definition missing on the agent'), machine: this.settings.machine }], 0);
+      head.job.waitingDef.push(head);
       head = this.queue.shift();
     }
     if (head === undefined) return undefined;
@@ -163,16 +179,16 @@ export class Agent extends Actor<AgentMsg> {
     return chunk;
   }
 
-  private ran(msg: Ran): void {
+  private ran(outcome: BatchOutcome | { readonly crashed: Error }): void {
     const chunk = this.running;
     this.running = undefined;
     if (chunk === undefined) return;
     const job = chunk[0]!.job;
-    if ('crashed' in msg.outcome) {
-      this.crashed(chunk, msg.outcome.crashed);
+    if ('crashed' in outcome) {
+      this.crashed(chunk, outcome.crashed);
       return;
     }
-    const { outcomes, ms } = msg.outcome as BatchOutcome;
+    const { outcomes, ms } = outcome;
     const perPacket = ms / chunk.length;
     job.avgMs = job.avgMs === undefined ? perPacket : 0.5 * job.avgMs + 0.5 * perPacket;
     if (!this.jobs.has(job.header.id)) return; // cancelled while running
@@ -182,20 +198,22 @@ export class Agent extends Actor<AgentMsg> {
     const retry: Entry[] = [];
     for (let k = 0; k < chunk.length; k++) {
       const entry = chunk[k]!;
-      const outcome = outcomes[k]!;
-      if (outcome.ok) {
+      const o = outcomes[k]!;
+      if (o.ok) {
         indices.push(entry.index);
-        values.push(wideBigInt(outcome.value));
+        values.push(wideBigInt(o.value));
+        job.holding.delete(entry.index);
       } else if (job.header.retryErrors && entry.attempts < job.header.maxRetries) {
         entry.attempts++;
         retry.push(entry);
       } else {
-        failures.push({ index: entry.index, error: outcome.error, machine: this.settings.machine });
+        failures.push({ index: entry.index, error: o.error, machine: this.settings.machine });
+        job.holding.delete(entry.index);
       }
     }
     for (let k = retry.length - 1; k >= 0; k--) this.queue.unshift(retry[k]!);
     if (failures.length > 0) {
-      this.report(job, indices, values, failures, ms);
+      this.reportNow(job, indices, values, failures, ms);
       return;
     }
     const unsent = (job.unsent ??= { indices: [], values: [], ms: 0, since: this.clock.now() });
@@ -230,6 +248,7 @@ export class Agent extends Actor<AgentMsg> {
       if (entry.attempts > job.header.maxRetries) {
         const cause = error instanceof WorkerCrashedError ? error : new WorkerCrashedError(error.message, error);
         failures.push({ index: entry.index, error: new RetriesExhaustedError(entry.index, entry.attempts, cause), machine: this.settings.machine });
+        job.holding.delete(entry.index);
       } else {
         again.push(entry);
       }
@@ -237,11 +256,11 @@ export class Agent extends Actor<AgentMsg> {
     for (let k = again.length - 1; k >= 0; k--) this.queue.unshift(again[k]!);
     this.context.log.warn('worker thread died; packets queued again', { agent: this.self.toString(), packets: chunk.length, error: error.message });
     const charged = chunk.length === 1 ? again.map((e): [number, number] => [e.index, e.attempts]) : [];
-    if (failures.length > 0 || charged.length > 0) this.report(job, [], [], failures, 0, charged);
+    if (failures.length > 0 || charged.length > 0) this.reportNow(job, [], [], failures, 0, charged);
   }
 
   /** Sends results now, after any batched ones of the job, so the master sees them in order. */
-  private report(job: AgentJob, indices: number[], values: unknown[], failures: PacketFailure[], ms: number, attempts: Array<[number, number]> = []): void {
+  private reportNow(job: AgentJob, indices: number[], values: unknown[], failures: PacketFailure[], ms: number, attempts: Array<[number, number]> = []): void {
     const unsent = job.unsent;
     job.unsent = undefined;
     if (unsent !== undefined) this.send(job, unsent.indices, unsent.values, [], unsent.ms, []);
@@ -249,30 +268,80 @@ export class Agent extends Actor<AgentMsg> {
   }
 
   private send(job: AgentJob, indices: number[], values: unknown[], failures: PacketFailure[], ms: number, attempts: Array<[number, number]>): void {
-    const msg: Results = {
-      type: 'results',
-      job: job.header.id,
-      machine: this.settings.machine,
-      indices,
-      values,
-      ms,
-      ...(failures.length > 0 ? { failures } : {}),
-      ...(attempts.length > 0 ? { attempts } : {}),
-    };
-    (job.header.master as ActorRef<Results>).tell(msg);
+    const msg = this.outbox.add(
+      {
+        type: 'results',
+        job: job.header.id,
+        machine: this.settings.machine,
+        agent: this.self,
+        indices,
+        values,
+        ms,
+        ...(failures.length > 0 ? { failures } : {}),
+        ...(attempts.length > 0 ? { attempts } : {}),
+      },
+      this.clock.now(),
+    );
+    job.header.master.tell(msg);
   }
 
+  /**
+   * For the machine's heartbeat: what this agent holds per master and job. Also the agent's
+   * recovery step, once per heartbeat: results not acknowledged in time are sent again,
+   * definitions still missing are asked for again, and expired loans are taken back.
+   */
+  private report(): AgentReport {
+    const now = this.clock.now();
+    const masters = new Map<JobId, JobHeader['master']>();
+    for (const job of this.jobs.values()) masters.set(job.header.id, job.header.master);
+    for (const msg of this.outbox.overdue(now, this.settings.resultResendMs)) masters.get(msg.job)?.tell(msg);
+    for (const job of this.jobs.values()) {
+      if (job.def === undefined && job.holding.size > 0) job.header.master.tell({ type: 'need-def', job: job.header.id, agent: this.self });
+    }
+    this.reclaim((_, loan) => now - loan.since >= this.settings.lentLeaseMs);
+    this.pump();
+    const held: AgentReport['held'] = [];
+    for (const job of this.jobs.values()) {
+      const indices = [...job.holding, ...(job.unsent?.indices ?? []), ...this.outbox.indices(job.header.id)];
+      if (indices.length > 0) held.push({ master: job.master, job: job.header.id, indices });
+    }
+    return { queued: this.queue.length + (this.running?.length ?? 0), held };
+  }
+
+  /** Queues packets from an assign or a grant, except those held here already; asks for a definition that did not come. */
   private accept(defs: readonly FunctionDef[], batches: readonly PacketBatch[]): void {
     for (const batch of batches) {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
-        job = { header: batch.job, master: batch.job.master.address.node, def: undefined, lent: new Map(), avgMs: undefined, lastChunk: 1, unsent: undefined };
+        job = {
+          header: batch.job,
+          master: batch.job.master.address.node,
+          def: undefined,
+          holding: new Set(),
+          waitingDef: [],
+          lent: new Map(),
+          avgMs: undefined,
+          lastChunk: 1,
+          unsent: undefined,
+        };
         this.jobs.set(batch.job.id, job);
       }
-      job.def ??= defs.find((d) => d.hash === batch.job.fn) ?? this.knownDef(batch.job.fn);
       const { indices, args, attempts } = batch;
       for (let k = 0; k < indices.length; k++) {
-        this.queue.push({ job, index: indices[k]!, arg: args[k], attempts: attempts?.[k] ?? 0, suspect: false });
+        const index = indices[k]!;
+        if (job.holding.has(index)) continue;
+        job.holding.add(index);
+        this.queue.push({ job, index, arg: args[k], attempts: attempts?.[k] ?? 0, suspect: false });
+      }
+    }
+    for (const job of this.jobs.values()) {
+      if (job.def !== undefined) continue;
+      job.def = defs.find((d) => d.hash === job.header.fn) ?? this.knownDef(job.header.fn);
+      if (job.def !== undefined) {
+        for (const e of job.waitingDef) this.queue.push(e);
+        job.waitingDef = [];
+      } else if (batches.some((b) => b.job.id === job.header.id)) {
+        job.header.master.tell({ type: 'need-def', job: job.header.id, agent: this.self });
       }
     }
   }
@@ -333,14 +402,15 @@ export class Agent extends Actor<AgentMsg> {
   /** A peer asked for work: lend it part of the queue's tail, packets of stealable jobs only. */
   private giveTo(msg: Steal): void {
     const masters = new Set(msg.masters);
-    const movable = (e: Entry) => e.job.header.stealable && masters.has(e.job.master) && !e.suspect;
+    const movable = (e: Entry) => e.job.header.stealable && masters.has(e.job.master) && !e.suspect && e.job.def !== undefined;
     let stealable = 0;
     for (const e of this.queue) if (movable(e)) stealable++;
     const amount = Math.max(0, Math.min(stealable, Math.floor(this.policy.amount(stealable, this.queue.length))));
     const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
     const byJob = new Map<AgentJob, Entry[]>();
+    const now = this.clock.now();
     for (const e of taken) {
-      e.job.lent.set(e.index, { entry: e, thief: msg.machine });
+      e.job.lent.set(e.index, { entry: e, thief: msg.machine, since: now });
       const list = byJob.get(e.job);
       if (list === undefined) byJob.set(e.job, [e]);
       else list.push(e);
@@ -355,14 +425,13 @@ export class Agent extends Actor<AgentMsg> {
     msg.thief.tell(grant);
   }
 
-  /** A master declared `machine` dead: what was lent to it for that master runs here after all. */
-  private reclaim(master: string, machine: MachineId): void {
+  /** Queues again the lent packets `which` picks: their thief's machine died, or their lease ran out. */
+  private reclaim(which: (job: AgentJob, loan: { thief: MachineId; since: number }) => boolean): void {
     for (const job of this.jobs.values()) {
-      if (job.master !== master) continue;
-      for (const [index, { entry, thief }] of job.lent) {
-        if (thief !== machine) continue;
+      for (const [index, loan] of job.lent) {
+        if (!which(job, loan)) continue;
         job.lent.delete(index);
-        this.queue.unshift(entry);
+        this.queue.unshift(loan.entry);
       }
     }
   }
@@ -373,6 +442,8 @@ export class Agent extends Actor<AgentMsg> {
     if (gone.size === 0) return;
     for (const job of gone) this.jobs.delete(job.header.id);
     this.queue.remove((e) => gone.has(e.job));
+    const ids = new Set([...gone].map((j) => j.header.id));
+    this.outbox.drop((id) => ids.has(id));
   }
 }
 

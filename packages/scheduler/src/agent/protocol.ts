@@ -9,16 +9,23 @@
  * records the new place and tells the victim to `release` its lent copies. If the thief's machine
  * dies before the master heard of the move, the master's `machine-down` makes the victim queue
  * its lent copies again. So a steal alone never runs a packet twice and never loses one.
+ *
+ * Loss (see the master's protocol for the whole picture). Every step is idempotent: a repeated
+ * `assign` or `grant` queues nothing the agent already holds, a repeated `moved` finds the packet
+ * moved already, a repeated `release` finds nothing lent. A lent packet not released within
+ * `lentLeaseMs` (its `grant`, `moved` or `release`, or the `machine-down`, was lost) is queued
+ * here again: it may then run twice, and the master keeps one result. Lent packets count as held
+ * in heartbeats, so the master never places them again while the lease runs.
  */
 import type { ActorRef } from '@armada/actors';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { PacketBatch } from '../packet.js';
-import type { BatchOutcome } from '../worker/executor.js';
 
-export type AgentMsg = Assign | Steal | Grant | Release | LentLost | CancelJob | MasterGone | SetPeers | Ran | StealTimeout | QueueDepth;
+/** Every message an agent accepts: from masters and peers over the wire, and from its machine. */
+export type AgentMsg = Assign | Steal | Grant | Release | ResultsAck | LentLost | DropJob | MasterGone | SetPeers | Report;
 
-/** Packets placed on this agent by a master. */
+/** Packets placed on this agent by a master, or (with no batches) a definition it asked for. */
 export interface Assign {
   readonly type: 'assign';
   /** Definitions of functions this agent has not been sent yet. */
@@ -53,47 +60,54 @@ export interface Release {
   readonly indices: number[];
 }
 
-/** A master declared `machine` dead: queue again what was lent to it for that master. */
+/** The master has the `results` message `seq`; `known` is false when it no longer runs the job. */
+export interface ResultsAck {
+  readonly type: 'results-ack';
+  readonly job: JobId;
+  readonly seq: number;
+  readonly known: boolean;
+}
+
+/** From the machine: a master declared `machine` dead; queue again what was lent to it for that master. */
 export interface LentLost {
   readonly type: 'lent-lost';
   readonly master: string;
   readonly machine: MachineId;
 }
 
-/** Drop the job's packets and definition: it is finished or failed. */
-export interface CancelJob {
-  readonly type: 'cancel';
+/** From the machine: drop the job's packets and definition, it is finished or failed. */
+export interface DropJob {
+  readonly type: 'drop-job';
   readonly job: JobId;
 }
 
-/** A master is gone: drop everything of its jobs. */
+/** From the machine: a master is gone; drop everything of its jobs. */
 export interface MasterGone {
   readonly type: 'master-gone';
   readonly master: string;
 }
 
-/** The machine's current union of peers over all its masters. */
+/** From the machine: its current union of peers over all its masters. */
 export interface SetPeers {
-  readonly type: 'peers';
+  readonly type: 'set-peers';
   readonly peers: PeerInfo[];
   readonly masters: string[];
 }
 
-/** From the agent's Worker: the chunk it was given has run, or its thread died. */
-export interface Ran {
-  readonly type: 'ran';
-  readonly outcome: BatchOutcome | { readonly crashed: Error };
+/**
+ * Asked by the machine before each heartbeat; the reply is an {@link AgentReport}. The agent also
+ * re-sends unacknowledged results, asks again for missing definitions and takes back expired loans.
+ */
+export interface Report {
+  readonly type: 'report';
 }
 
-/** Local only: a steal request got no answer in time. */
-export interface StealTimeout {
-  readonly type: 'steal-timeout';
-  readonly id: number;
-}
-
-/** Asked by the machine for heartbeats; the reply is the number of queued packets. */
-export interface QueueDepth {
-  readonly type: 'depth';
+/** What one agent holds, for its machine's heartbeat. */
+export interface AgentReport {
+  /** Queued and running packets, all masters'. */
+  readonly queued: number;
+  /** Indices held per master (node id) and job. */
+  readonly held: Array<{ readonly master: string; readonly job: JobId; readonly indices: number[] }>;
 }
 
 /** An agent as peers and masters know it. */

@@ -1,17 +1,19 @@
 import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
 import { Agent } from '../agent/agent.js';
 import { AGENT_DEFAULTS, type AgentSettings } from '../agent/agent-settings.js';
-import type { AgentMsg, AgentRef, PeerInfo } from '../agent/protocol.js';
-import { machineId, type MachineId } from '../ids.js';
-import { MASTER_PATH, type MasterMsg, type MasterRef } from '../master/protocol.js';
+import type { AgentMsg, AgentRef, AgentReport, PeerInfo } from '../agent/protocol.js';
+import { machineId, type JobId, type MachineId } from '../ids.js';
+import { MASTER_PATH, type HeldPackets, type MasterMsg, type MasterRef } from '../master/protocol.js';
+import { toRanges } from '../packet-ranges.js';
 import { SchedulerTokens } from '../tokens.js';
 import type { ExecutorFactory } from '../worker/executor.js';
 import type { MachineSettings } from './machine-settings.js';
 import type { StatsSource } from './machine-stats.js';
 import type { HealthReply, MachineMsg } from './protocol.js';
 
-/** Internal: the outcome of a registration or heartbeat ask. */
+/** The heartbeat timer and the outcomes of registration and heartbeat asks; never on the wire. */
 type Internal =
+  | { readonly type: 'beat' }
   | { readonly type: 'registered'; readonly master: MasterRef }
   | { readonly type: 'acked'; readonly master: string; readonly known: boolean }
   | { readonly type: 'register-failed'; readonly master: string };
@@ -19,13 +21,17 @@ type Internal =
 interface KnownMaster {
   readonly ref: MasterRef;
   lastAck: number;
+  /** Version of this master's peer list we have (0: none yet). */
+  peersVersion: number;
 }
 
 /**
  * One machine: spawns its Agent+Worker pairs (each Worker on its own thread), registers with every
  * master it hears of, heartbeats its stats and queue depths, answers health checks, and relays
- * masters' news (peers, dead machines, cancelled jobs) to its agents. A master that stops
- * answering heartbeats for `masterTimeoutMs` is forgotten and its queued packets dropped.
+ * masters' news (peers, dead machines, cancelled jobs) to its agents. Each heartbeat lists what
+ * the agents hold of that master's jobs, so the master can find lost messages (see the master's
+ * protocol). A master that closes says so and is forgotten quietly; one that stops answering
+ * heartbeats for `masterTimeoutMs` is forgotten with a warning. Either way its packets are dropped.
  */
 @injectable()
 export class Machine extends Actor<MachineMsg | Internal> {
@@ -34,6 +40,8 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private readonly registering = new Set<string>();
   private readonly peersByMaster = new Map<string, PeerInfo[]>();
   private beat: TimerHandle | undefined;
+  private beatSeq = 0;
+  private incarnation = 0;
 
   constructor(
     @inject(SchedulerTokens.MachineSettings) private readonly settings: MachineSettings,
@@ -83,7 +91,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
         return undefined;
       case 'registered':
         this.registering.delete(msg.master.address.node);
-        this.masters.set(msg.master.address.node, { ref: msg.master, lastAck: this.clock.now() });
+        this.masters.set(msg.master.address.node, { ref: msg.master, lastAck: this.clock.now(), peersVersion: this.masters.get(msg.master.address.node)?.peersVersion ?? 0 });
         this.context.log.info('registered with master', { machine: this.settings.name, master: msg.master.address.node });
         this.sharePeers();
         return undefined;
@@ -103,17 +111,26 @@ export class Machine extends Actor<MachineMsg | Internal> {
       }
       case 'health':
         return { machine: this.id, stats: this.stats() } satisfies HealthReply;
-      case 'peers':
+      case 'peers': {
         // The master shares peers while it registers us, before our ask's reply arrives.
         if (!this.masters.has(msg.master) && !this.registering.has(msg.master)) return undefined;
+        const known = this.masters.get(msg.master);
+        if (known !== undefined) {
+          if (msg.version < known.peersVersion) return undefined; // an old list that arrived late
+          known.peersVersion = msg.version;
+        }
         this.peersByMaster.set(msg.master, msg.agents);
         this.sharePeers();
         return undefined;
+      }
       case 'machine-down':
         this.tellAgents({ type: 'lent-lost', master: msg.master, machine: msg.machine });
         return undefined;
       case 'cancel':
-        this.tellAgents({ type: 'cancel', job: msg.job });
+        this.tellAgents({ type: 'drop-job', job: msg.job });
+        return undefined;
+      case 'master-closed':
+        if (this.masters.has(msg.master) || this.registering.has(msg.master)) this.forget(msg.master, 'closed');
         return undefined;
       case 'beat':
         await this.heartbeat();
@@ -126,7 +143,15 @@ export class Machine extends Actor<MachineMsg | Internal> {
     const node = master.address.node;
     if (this.masters.has(node) || this.registering.has(node)) return;
     this.registering.add(node);
-    const msg: MasterMsg = { type: 'register', id: this.id, name: this.settings.name, machine: this.self, agents: this.agents, stats: this.stats() };
+    const msg: MasterMsg = {
+      type: 'register',
+      id: this.id,
+      name: this.settings.name,
+      machine: this.self,
+      agents: this.agents,
+      stats: this.stats(),
+      incarnation: ++this.incarnation,
+    };
     master.ask(msg, { timeoutMs: this.settings.masterTimeoutMs }).then(
       () => this.self.tell({ type: 'registered', master }),
       (error: unknown) => {
@@ -139,23 +164,40 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private async heartbeat(): Promise<void> {
     const now = this.clock.now();
     for (const [node, master] of [...this.masters]) {
-      if (now - master.lastAck > this.settings.masterTimeoutMs) this.forget(node);
+      if (now - master.lastAck > this.settings.masterTimeoutMs) this.forget(node, 'silent');
     }
     if (this.masters.size === 0) return;
-    const queued = await Promise.all(this.agents.map((a) => a.ask<number>({ type: 'depth' }, { timeoutMs: this.settings.heartbeatMs }).catch(() => -1)));
+    const reports = await Promise.all(
+      this.agents.map((a) => a.ask<AgentReport>({ type: 'report' }, { timeoutMs: this.settings.heartbeatMs }).catch(() => undefined)),
+    );
+    const queued = reports.map((r) => r?.queued ?? -1);
+    // A partial list would make the master take the missing agents' packets for lost: send none then.
+    const held = reports.every((r) => r !== undefined) ? heldByMaster(reports as AgentReport[]) : undefined;
     const stats = this.stats();
+    const seq = ++this.beatSeq;
     for (const [node, master] of this.masters) {
-      master.ref.ask<boolean>({ type: 'heartbeat', id: this.id, stats, queued } satisfies MasterMsg, { timeoutMs: this.settings.masterTimeoutMs }).then(
+      const msg: MasterMsg = {
+        type: 'heartbeat',
+        id: this.id,
+        stats,
+        queued,
+        seq,
+        peersVersion: master.peersVersion,
+        ...(held !== undefined ? { held: held.get(node) ?? [] } : {}),
+      };
+      master.ref.ask<boolean>(msg, { timeoutMs: this.settings.masterTimeoutMs }).then(
         (known) => this.self.tell({ type: 'acked', master: node, known: known === true }),
         () => undefined,
       );
     }
   }
 
-  private forget(node: string): void {
+  private forget(node: string, why: 'silent' | 'closed'): void {
     this.masters.delete(node);
+    this.registering.delete(node);
     this.peersByMaster.delete(node);
-    this.context.log.warn('master stopped answering; dropping its work', { machine: this.settings.name, master: node });
+    if (why === 'silent') this.context.log.warn('master stopped answering; dropping its work', { machine: this.settings.name, master: node });
+    else this.context.log.debug('master closed; dropping its work', { machine: this.settings.name, master: node });
     this.tellAgents({ type: 'master-gone', master: node });
     this.sharePeers();
   }
@@ -164,7 +206,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private sharePeers(): void {
     const seen = new Map<string, PeerInfo>();
     for (const peers of this.peersByMaster.values()) for (const p of peers) seen.set(p.agent.toString(), p);
-    this.tellAgents({ type: 'peers', peers: [...seen.values()], masters: [...new Set([...this.masters.keys(), ...this.registering])] });
+    this.tellAgents({ type: 'set-peers', peers: [...seen.values()], masters: [...new Set([...this.masters.keys(), ...this.registering])] });
   }
 
   private tellAgents(msg: AgentMsg): void {
@@ -174,4 +216,21 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private schedule(): void {
     this.beat = this.clock.setTimeout(() => this.self.tell({ type: 'beat' }), this.settings.heartbeatMs);
   }
+}
+
+/** Merges the agents' reports into what the machine holds, per master node and job. */
+function heldByMaster(reports: readonly AgentReport[]): Map<string, HeldPackets[]> {
+  const merged = new Map<string, Map<JobId, number[]>>();
+  for (const report of reports) {
+    for (const { master, job, indices } of report.held) {
+      let jobs = merged.get(master);
+      if (jobs === undefined) merged.set(master, (jobs = new Map()));
+      const list = jobs.get(job);
+      if (list === undefined) jobs.set(job, [...indices]);
+      else for (const i of indices) list.push(i);
+    }
+  }
+  const out = new Map<string, HeldPackets[]>();
+  for (const [master, jobs] of merged) out.set(master, [...jobs].map(([job, indices]) => ({ job, ranges: toRanges(indices) })));
+  return out;
 }

@@ -1,8 +1,10 @@
 /**
  * The Machine's protocol. A machine is one process (or, embedded, one actor system) with one
- * Agent+Worker pair per core. It registers with every master it hears of, heartbeats its stats,
- * answers health checks for placement, and relays cluster news (peers, dead machines, cancelled
- * jobs) from masters to its agents.
+ * Agent+Worker pair per core. It registers with every master it hears of, heartbeats its stats
+ * and what it holds of each master's jobs (see the master's protocol for reconciliation), answers
+ * health checks for placement, and relays cluster news (peers, dead machines, cancelled jobs)
+ * from masters to its agents. A master that closes says so (`master-closed`); one that stops
+ * answering for `masterTimeoutMs` is given up with a warning. Either way its work is dropped.
  */
 import type { ActorRef } from '@armada/actors';
 import type { AgentRef, PeerInfo } from '../agent/protocol.js';
@@ -13,7 +15,8 @@ import type { MachineStats } from '../placement/placement-strategy.js';
 /** Where masters send `master-hello` broadcasts: every machine lives at this path on its node. */
 export const MACHINE_PATH = '/user/armada-machine';
 
-export type MachineMsg = MasterHello | Health | Peers | MachineDown | Cancel | Beat;
+/** Every message a machine accepts from the network. */
+export type MachineMsg = MasterHello | Health | Peers | MachineDown | Cancel | MasterClosed;
 
 /** A master exists; register with it unless already registered. */
 export interface MasterHello {
@@ -36,6 +39,8 @@ export interface Peers {
   readonly type: 'peers';
   readonly master: string;
   readonly agents: PeerInfo[];
+  /** Increases with every change of the master's list; heartbeats echo it so a lost list is sent again. */
+  readonly version: number;
 }
 
 /** A master declared `machine` dead. Agents take back packets they lent to it for that master. */
@@ -51,9 +56,10 @@ export interface Cancel {
   readonly job: JobId;
 }
 
-/** Local only: heartbeat timer. */
-export interface Beat {
-  readonly type: 'beat';
+/** A master is closing normally: forget it and drop its work, quietly. */
+export interface MasterClosed {
+  readonly type: 'master-closed';
+  readonly master: string;
 }
 
 export type MachineRef = ActorRef<MachineMsg>;

@@ -23,6 +23,8 @@ export interface InFlight {
   attempts: number;
   machine: MachineId;
   slot: AgentSlot;
+  /** Heartbeats of `machine` in a row that did not list this packet (see `reconcile.ts`). */
+  misses: number;
 }
 
 /** A packet waiting to be placed (again). */

@@ -1,35 +1,46 @@
 import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
-import type { AgentMsg, AgentRef } from '../agent/protocol.js';
+import type { AgentMsg } from '../agent/protocol.js';
 import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError, TaskError } from '../errors.js';
 import type { JobId, MachineId } from '../ids.js';
-import { MACHINE_PATH, type HealthReply, type MachineMsg } from '../machine/protocol.js';
+import { MACHINE_PATH, type MachineMsg } from '../machine/protocol.js';
 import type { PacketBatch } from '../packet.js';
+import { fromRanges } from '../packet-ranges.js';
 import { HealthRound } from '../placement/placement-strategy.js';
 import { SchedulerTokens } from '../tokens.js';
+import type { MasterCommand, WaitMachines } from './commands.js';
+import { groupSize, timedGroupSize, windowSize } from './group-size.js';
+import { healthRound, type Fresh } from './health-round.js';
 import type { InFlight, Job, Waiting } from './job.js';
 import type { MasterSettings } from './master-settings.js';
-import { Membership, type AgentSlot } from './membership.js';
-import type { ClusterView, HealthDone, Heartbeat, MasterMsg, Moved, Register, Results, WaitMachines } from './protocol.js';
+import { Membership, type AgentSlot, type Member } from './membership.js';
+import type { ClusterView, Heartbeat, MasterMsg, Moved, NeedDef, Register, Results } from './protocol.js';
+import { reconcile } from './reconcile.js';
 
-type Fresh = HealthDone['fresh'];
+/** The master's own timers and the end of its health rounds; never on the wire. */
+type Internal =
+  | { readonly type: 'tick'; readonly at: number }
+  | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' }
+  | { readonly type: 'health-done'; readonly job: JobId; readonly fresh: Fresh };
 
 /**
  * The master (see `protocol.ts`): tracks membership from registrations and heartbeats, places
  * groups of packets through each job's placement strategy, keeps every unanswered packet's
- * machine in its books, places again what a dead machine held, and accepts exactly one result
- * per packet, in input order.
+ * machine in its books, reconciles them with what heartbeats say machines hold, places again what
+ * a dead machine held or a lost message dropped, and accepts exactly one result per packet, in
+ * input order.
  *
  * Group size adapts to the measured packet run time (about `targetGroupMs` of work per group), and
  * each job keeps at most `groupsPerAgent` groups per agent (and `maxInFlight` packets) in flight.
  */
 @injectable()
-export class Master extends Actor<MasterMsg> {
+export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private readonly members = new Membership();
   private readonly jobs = new Map<string, Job>();
   /** Pending `waitForMachines` calls and their timeouts, cleared once settled so no timer outlives the master. */
   private readonly waiters = new Map<WaitMachines, TimerHandle>();
   private tickTimer: TimerHandle | undefined;
   private lastHello = 0;
+  private peersVersion = 0;
 
   constructor(
     @inject(SchedulerTokens.MasterSettings) private readonly settings: MasterSettings,
@@ -51,9 +62,12 @@ export class Master extends Actor<MasterMsg> {
       w.reject(new NoMachinesError(0, ': the master stopped'));
     }
     this.waiters.clear();
+    // A normal exit: machines drop this master's work without taking it for a failure.
+    const bye: MachineMsg = { type: 'master-closed', master: this.context.system.node };
+    for (const member of this.members.all()) member.ref.tell(bye);
   }
 
-  receive(msg: MasterMsg): unknown {
+  receive(msg: MasterMsg | MasterCommand | Internal): unknown {
     switch (msg.type) {
       case 'machine-hello':
         msg.machine.tell({ type: 'master-hello', master: this.self });
@@ -68,6 +82,9 @@ export class Master extends Actor<MasterMsg> {
         return undefined;
       case 'moved':
         this.moved(msg);
+        return undefined;
+      case 'need-def':
+        this.needDef(msg);
         return undefined;
       case 'submit':
         this.submit(msg.job);
@@ -93,8 +110,15 @@ export class Master extends Actor<MasterMsg> {
 
   private register(msg: Register): void {
     const existing = this.members.get(msg.id);
+    if (existing !== undefined && existing.incarnation === msg.incarnation) {
+      existing.lastHeard = this.clock.now();
+      return; // a copy of a registration already made
+    }
     if (existing !== undefined) this.lost(existing.id, 'registered again');
-    this.members.add({ id: msg.id, name: msg.name, ref: msg.machine, stats: msg.stats, lastHeard: this.clock.now() }, msg.agents);
+    this.members.add(
+      { id: msg.id, name: msg.name, ref: msg.machine, stats: msg.stats, lastHeard: this.clock.now(), incarnation: msg.incarnation, reportSeq: -1 },
+      msg.agents,
+    );
     this.context.log.info('machine joined', { machine: msg.name, id: msg.id, agents: msg.agents.length });
     this.sharePeers();
     for (const [w, timer] of this.waiters) {
@@ -116,7 +140,24 @@ export class Master extends Actor<MasterMsg> {
     member.lastHeard = this.clock.now();
     member.stats = msg.stats;
     member.slots.forEach((slot, i) => (slot.queued = msg.queued[i] ?? slot.queued));
+    if (msg.peersVersion !== this.peersVersion) member.ref.tell(this.peersMsg());
+    if (msg.seq > member.reportSeq && Array.isArray(msg.held)) {
+      member.reportSeq = msg.seq;
+      this.reconcile(member, msg.held);
+    }
     return true;
+  }
+
+  /** Compares the books with what `member` says it holds: cancels jobs that ended, places again what went missing. */
+  private reconcile(member: Member, held: NonNullable<Heartbeat['held']>): void {
+    const byJob = new Map<string, Set<number>>();
+    for (const h of held) byJob.set(h.job, fromRanges(h.ranges));
+    for (const job of byJob.keys()) if (!this.jobs.has(job)) member.ref.tell({ type: 'cancel', job: job as JobId });
+    let lost = 0;
+    for (const job of this.jobs.values()) lost += reconcile(job, member.id, byJob.get(job.id)).length;
+    if (lost === 0) return;
+    this.context.log.info('packets lost on the way placed again', { machine: member.name, packets: lost });
+    this.dispatchAll();
   }
 
   private tick(at: number): void {
@@ -155,8 +196,13 @@ export class Master extends Actor<MasterMsg> {
   }
 
   private sharePeers(): void {
-    const msg: MachineMsg = { type: 'peers', master: this.context.system.node, agents: this.members.peers() };
+    this.peersVersion++;
+    const msg = this.peersMsg();
     for (const member of this.members.all()) member.ref.tell(msg);
+  }
+
+  private peersMsg(): MachineMsg {
+    return { type: 'peers', master: this.context.system.node, agents: this.members.peers(), version: this.peersVersion };
   }
 
   private hello(): void {
@@ -204,6 +250,8 @@ export class Master extends Actor<MasterMsg> {
   private results(msg: Results): void {
     this.members.heard(msg.machine, this.clock.now());
     const job = this.jobs.get(msg.job);
+    // Acknowledged whatever happens next, so the agent stops sending it; a job gone is said so.
+    msg.agent.tell({ type: 'results-ack', job: msg.job, seq: msg.seq, known: job !== undefined } satisfies AgentMsg);
     if (job === undefined) return;
     const count = msg.indices.length + (msg.failures?.length ?? 0);
     if (count > 0 && msg.ms >= 0) {
@@ -245,7 +293,7 @@ export class Master extends Actor<MasterMsg> {
       entry.slot.outstanding--;
       return true;
     }
-    // Its machine was declared dead but the answer made it: take it, and do not run it again.
+    // Its machine was declared dead (or the packet taken for lost) but the answer made it: take it, and do not run it again.
     if (job.again.delete(index)) return true;
     job.duplicates++;
     return false;
@@ -264,10 +312,19 @@ export class Master extends Actor<MasterMsg> {
       entry.slot.outstanding--;
       entry.machine = msg.to;
       entry.slot = thief;
+      entry.misses = 0;
       thief.outstanding++;
       released.push(index);
     }
-    if (released.length > 0) (msg.victim as AgentRef).tell({ type: 'release', job: job.id, indices: released } satisfies AgentMsg);
+    if (released.length > 0) msg.victim.tell({ type: 'release', job: job.id, indices: released } satisfies AgentMsg);
+  }
+
+  private needDef(msg: NeedDef): void {
+    const job = this.jobs.get(msg.job);
+    const slot = this.members.slot(msg.agent.toString());
+    if (job === undefined || slot === undefined) return;
+    job.sentDefs.add(slot.key);
+    slot.ref.tell({ type: 'assign', defs: [job.fn], batches: [] });
   }
 
   private fail(job: Job, error: Error): void {
@@ -310,7 +367,9 @@ export class Master extends Actor<MasterMsg> {
       return;
     }
     job.healthPending = true;
-    void this.healthRound(round === HealthRound.FirstAnswer).then((fresh) => this.self.tell({ type: 'health-done', job: job.id, fresh }));
+    void healthRound([...this.members.all()], this.clock, this.settings.healthTimeoutMs, round === HealthRound.FirstAnswer).then((fresh) =>
+      this.self.tell({ type: 'health-done', job: job.id, fresh }),
+    );
   }
 
   private healthDone(id: JobId, fresh: Fresh): void {
@@ -330,10 +389,10 @@ export class Master extends Actor<MasterMsg> {
           this.awaitMachines(job);
           break;
         }
-        const timed = this.timedGroupSize(job);
-        const group = this.groupSize(job, agents, timed);
-        const window = Math.min(job.options.maxInFlight, Math.max(agents, agents * this.settings.groupsPerAgent * timed));
-        const room = window - job.inFlight.size;
+        const timed = timedGroupSize(job.avgMs, this.settings);
+        const unread = job.unread;
+        const group = groupSize(timed, agents, unread === undefined ? undefined : unread + job.again.size);
+        const room = windowSize(agents, timed, this.settings.groupsPerAgent, job.options.maxInFlight) - job.inFlight.size;
         if (room <= 0) break;
         let packets: Waiting[];
         try {
@@ -362,18 +421,6 @@ export class Master extends Actor<MasterMsg> {
     }
   }
 
-  /** Packets worth about `targetGroupMs` of run time, by the average so far (1 until measured). */
-  private timedGroupSize(job: Job): number {
-    if (job.avgMs === undefined) return 1;
-    return Math.max(1, Math.min(this.settings.maxGroup, Math.floor(this.settings.targetGroupMs / Math.max(job.avgMs, 1e-4))));
-  }
-
-  /** The timed size, but at least two groups per agent of what is left, so one group never holds the tail of the work. */
-  private groupSize(job: Job, agents: number, timed: number): number {
-    const unread = job.unread;
-    return unread === undefined ? timed : Math.max(1, Math.min(timed, Math.ceil((unread + job.again.size) / (agents * 2))));
-  }
-
   /** Asks the job's strategy for one of the live agents. Throws what the strategy throws. */
   private place(job: Job, fresh: Fresh | undefined): AgentSlot {
     const strategy = job.options.placement;
@@ -385,35 +432,12 @@ export class Master extends Actor<MasterMsg> {
     return slots[at]!;
   }
 
-  /** Health-checks every live machine; resolves at the first answer or once all answered. */
-  private healthRound(firstOnly: boolean): Promise<Fresh> {
-    const fresh: Fresh = new Map();
-    const members = [...this.members.all()];
-    const started = this.clock.now();
-    let rank = 0;
-    return new Promise((resolve) => {
-      let pending = members.length;
-      const settle = () => {
-        if (--pending === 0 || (firstOnly && fresh.size > 0)) resolve(fresh);
-      };
-      for (const member of members) {
-        member.ref.ask<HealthReply>({ type: 'health' }, { timeoutMs: this.settings.healthTimeoutMs }).then(
-          (reply) => {
-            fresh.set(member.id, { stats: reply.stats, rank: rank++, rttMs: this.clock.now() - started });
-            settle();
-          },
-          settle,
-        );
-      }
-    });
-  }
-
   private book(job: Job, slot: AgentSlot, packets: Waiting[], assigns: Map<AgentSlot, PacketBatch[]>): void {
     const indices: number[] = [];
     const args: unknown[] = [];
     let attempts: number[] | undefined;
     for (const p of packets) {
-      const entry: InFlight = { arg: p.arg, attempts: p.attempts, machine: slot.machine, slot };
+      const entry: InFlight = { arg: p.arg, attempts: p.attempts, machine: slot.machine, slot, misses: 0 };
       job.inFlight.set(p.index, entry);
       indices.push(p.index);
       args.push(wideBigInt(p.arg));

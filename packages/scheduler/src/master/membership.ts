@@ -23,6 +23,10 @@ export interface Member {
   readonly slots: AgentSlot[];
   stats: MachineStats;
   lastHeard: number;
+  /** The registration this entry came from (`Register.incarnation`). */
+  readonly incarnation: number;
+  /** The highest heartbeat `seq` reconciled so far. */
+  reportSeq: number;
 }
 
 /**

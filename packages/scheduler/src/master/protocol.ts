@@ -9,30 +9,46 @@
  * Work: the master places groups of packets on agents (`assign`), collects `results`, and learns
  * from a thief's `moved` that stolen packets now live on another machine; it then tells the
  * victim to `release` its copies. A result is accepted once per packet; later copies are dropped.
+ *
+ * Loss. NATS core is at most once, so any of these messages may be lost, duplicated or delayed.
+ * The protocol keeps these invariants whatever is lost:
+ *
+ * 1. Exactly once: the master accepts one result per packet (index) of a job and drops every later
+ *    copy, whoever sends it. Re-sending and re-placing are therefore always safe; they may only
+ *    cost a packet running twice.
+ * 2. Results are acknowledged: every `results` carries the agent and a sequence number, and the
+ *    master answers `results-ack` (also for jobs it no longer knows, saying so). An agent keeps
+ *    what is not acknowledged, reports it as held, and sends it again on each heartbeat after
+ *    `resultResendMs`.
+ * 3. Reconciliation: each heartbeat (numbered; stale and duplicate ones are not reconciled) lists
+ *    the packets the machine holds for this master, per job: queued, running, lent to a thief,
+ *    or answered and unacknowledged. A packet the master's books place on that machine that is
+ *    missing from two reconciled heartbeats in a row was lost (an assign, a grant, a `moved`):
+ *    it is placed again. A job the machine holds that the master no longer runs is cancelled
+ *    again (a lost `cancel`).
+ * 4. Definitions: an agent given packets whose function it lacks (the assign carrying the
+ *    definition was lost) holds them and asks with `need-def`, again on every heartbeat, until
+ *    an assign brings it.
+ * 5. Membership: `register` carries the machine's incarnation, so a duplicate is harmless while
+ *    a real re-registration (the machine forgot this master) re-places its packets; heartbeats
+ *    carry the version of the peer list the machine has, and a stale one is sent again.
+ *
+ * So once messages flow again, a run resumes within two heartbeats (plus `deadAfterMs` and the
+ * next `master-hello` when the master declared machines dead meanwhile).
  */
 import type { ActorRef } from '@armada/actors';
 import type { AgentRef } from '../agent/protocol.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { MachineRef } from '../machine/protocol.js';
 import type { PacketFailure } from '../packet.js';
+import type { PacketRanges } from '../packet-ranges.js';
 import type { MachineStats } from '../placement/placement-strategy.js';
-import type { Job } from './job.js';
 
 /** Where machines send `machine-hello` broadcasts: every master lives at this path on its node. */
 export const MASTER_PATH = '/user/armada-master';
 
-export type MasterMsg =
-  | MachineHello
-  | Register
-  | Heartbeat
-  | Results
-  | Moved
-  | Submit
-  | Tick
-  | JobTimer
-  | WaitMachines
-  | ViewRequest
-  | HealthDone;
+/** Every message a master accepts from the network. */
+export type MasterMsg = MachineHello | Register | Heartbeat | Results | Moved | NeedDef;
 
 /** A machine started; masters answer with `master-hello`. */
 export interface MachineHello {
@@ -48,6 +64,14 @@ export interface Register {
   readonly machine: MachineRef;
   readonly agents: AgentRef[];
   readonly stats: MachineStats;
+  /** Counts the machine's registrations with this master: a copy of the same one changes nothing. */
+  readonly incarnation: number;
+}
+
+/** Packets of one job a machine holds (queued, running, lent, or answered and not yet acknowledged). */
+export interface HeldPackets {
+  readonly job: JobId;
+  readonly ranges: PacketRanges;
 }
 
 /** A machine is alive. Asked; the reply is `false` when the master does not know it (re-register). */
@@ -57,13 +81,23 @@ export interface Heartbeat {
   readonly stats: MachineStats;
   /** Queued packets per agent, in the order of `Register.agents`. */
   readonly queued: number[];
+  /** Increases with every heartbeat of the machine; older or repeated ones are not reconciled. */
+  readonly seq: number;
+  /** What the machine holds of this master's jobs; absent when it could not ask every agent. */
+  readonly held?: HeldPackets[];
+  /** The version of this master's peer list the machine has (0: none). */
+  readonly peersVersion: number;
 }
 
-/** Results of packets of one job, from the agent that ran them. */
+/** Results of packets of one job, from the agent that ran them. Acknowledged with `results-ack`. */
 export interface Results {
   readonly type: 'results';
   readonly job: JobId;
   readonly machine: MachineId;
+  /** The agent to acknowledge to. */
+  readonly agent: AgentRef;
+  /** Per agent, increasing; names this message in the acknowledgement. */
+  readonly seq: number;
   readonly indices: number[];
   readonly values: unknown[];
   readonly failures?: PacketFailure[];
@@ -73,7 +107,7 @@ export interface Results {
   readonly attempts?: Array<[number, number]>;
 }
 
-/** A thief took packets of `job` from `victim` on `from`; they now live on `to`. */
+/** A thief took packets of `job` from `victim` on `from`; they now live on `to`. Idempotent. */
 export interface Moved {
   readonly type: 'moved';
   readonly job: JobId;
@@ -84,45 +118,11 @@ export interface Moved {
   readonly victim: AgentRef;
 }
 
-/** Local only: starts a job (one `dmap` call). */
-export interface Submit {
-  readonly type: 'submit';
-  readonly job: Job;
-}
-
-/** Local only: the failure detector's and dispatcher's timer. */
-export interface Tick {
-  readonly type: 'tick';
-  /** When the timer fired; silence is measured up to then, not up to when a busy master got to it. */
-  readonly at: number;
-}
-
-/** Local only: a job's deadline or its wait for machines ran out. */
-export interface JobTimer {
-  readonly type: 'job-timer';
+/** An agent holds packets of `job` without the function's definition; answered with an `assign` carrying it. */
+export interface NeedDef {
+  readonly type: 'need-def';
   readonly job: JobId;
-  readonly reason: 'timeout' | 'no-machines';
-}
-
-/** Local only: settle once `count` machines are registered, or reject after `timeoutMs`. */
-export interface WaitMachines {
-  readonly type: 'wait-machines';
-  readonly count: number;
-  readonly timeoutMs: number;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-}
-
-/** Local only: a placement's health round finished with these answers. */
-export interface HealthDone {
-  readonly type: 'health-done';
-  readonly job: JobId;
-  readonly fresh: Map<MachineId, { stats: MachineStats; rank: number | undefined; rttMs: number | undefined }>;
-}
-
-/** Asked: the master's view of the cluster, a {@link ClusterView}. */
-export interface ViewRequest {
-  readonly type: 'view';
+  readonly agent: AgentRef;
 }
 
 /** What a master knows of the cluster at one moment. */

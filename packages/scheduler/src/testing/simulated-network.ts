@@ -11,6 +11,20 @@ export interface SimulatedNetworkOptions {
   readonly minDelayMs?: number;
   /** Longest delay of a message, in simulated milliseconds. */
   readonly maxDelayMs?: number;
+  /** Probability (0..1) that any one message or reply is lost, as NATS core may lose it. Default 0. */
+  readonly lossRate?: number;
+  /** Probability (0..1) that any one message or reply is delivered twice. Default 0. */
+  readonly duplicateRate?: number;
+}
+
+/**
+ * A window of simulated time in which every message to or from `nodes` (every node when absent) is
+ * lost: sent in the window, or falling due in it. A NATS server restart is an outage of every node.
+ */
+export interface Outage {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly nodes?: readonly NodeId[];
 }
 
 /** Defaults of {@link SimulatedNetworkOptions}: delays of 0..5 simulated ms, seed 1. */
@@ -18,6 +32,8 @@ export const SIMULATED_NETWORK_DEFAULTS = {
   seed: 1,
   minDelayMs: 0,
   maxDelayMs: 5,
+  lossRate: 0,
+  duplicateRate: 0,
 } as const;
 
 /** What a {@link SimulatedNetwork} did so far. */
@@ -32,6 +48,10 @@ export interface NetworkStats {
   readonly undeliverable: number;
   /** Queued and not yet delivered. */
   readonly inFlight: number;
+  /** Lost at random (`lossRate`) or in an outage. */
+  readonly lost: number;
+  /** Extra copies queued (`duplicateRate`). */
+  readonly duplicated: number;
 }
 
 /** One message on its way. */
@@ -52,7 +72,9 @@ interface Parcel {
  * clock. So the order in which messages of different senders arrive is explored by the seed.
  *
  * Guarantees, as the `Transport` contract asks: messages (and replies) from one node to another
- * arrive in the order they were sent, at most once; pairs interleave freely. Due messages are
+ * arrive in the order they were sent, at most once; pairs interleave freely. With `lossRate`,
+ * `duplicateRate` or {@link outage}s it behaves as NATS core may: any message may be lost, or
+ * arrive twice (the copy never before the original), and nothing is said to the sender. Due messages are
  * delivered in due-time order, ties in send order. The same seed and the same sends give the same
  * deliveries.
  *
@@ -72,8 +94,11 @@ export class SimulatedNetwork {
   private readonly random: () => number;
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
+  private lossRate: number;
+  private duplicateRate: number;
+  private readonly outages: Outage[] = [];
   private seq = 0;
-  private counts = { sent: 0, delivered: 0, dropped: 0, undeliverable: 0 };
+  private counts = { sent: 0, delivered: 0, dropped: 0, undeliverable: 0, lost: 0, duplicated: 0 };
 
   /** `clock` says what time a send happens at; the delays are added to it. */
   constructor(
@@ -85,6 +110,8 @@ export class SimulatedNetwork {
     if (!(Number.isFinite(o.maxDelayMs) && o.maxDelayMs >= o.minDelayMs)) {
       throw new InvalidArgumentError(`maxDelayMs must be a finite number ≥ minDelayMs (${o.minDelayMs}), got ${String(o.maxDelayMs)}`);
     }
+    this.lossRate = checkRate('lossRate', o.lossRate);
+    this.duplicateRate = checkRate('duplicateRate', o.duplicateRate);
     this.minDelayMs = o.minDelayMs;
     this.maxDelayMs = o.maxDelayMs;
     this.random = options.random ?? mulberry32(o.seed);
@@ -114,6 +141,23 @@ export class SimulatedNetwork {
     this.queue = kept;
   }
 
+  /** Changes the loss and duplication rates from now on (see {@link SimulatedNetworkOptions}). */
+  setFaults(faults: { readonly lossRate?: number; readonly duplicateRate?: number }): void {
+    if (faults.lossRate !== undefined) this.lossRate = checkRate('lossRate', faults.lossRate);
+    if (faults.duplicateRate !== undefined) this.duplicateRate = checkRate('duplicateRate', faults.duplicateRate);
+  }
+
+  /**
+   * Loses every message to or from `nodes` (all nodes when absent) sent or falling due between
+   * `fromMs` and `toMs` of simulated time. Throws `InvalidArgumentError` for an empty or reversed window.
+   */
+  outage(outage: Outage): void {
+    if (!(Number.isFinite(outage.fromMs) && Number.isFinite(outage.toMs) && outage.toMs > outage.fromMs)) {
+      throw new InvalidArgumentError(`an outage needs finite fromMs < toMs, got ${String(outage.fromMs)}..${String(outage.toMs)}`);
+    }
+    this.outages.push(outage);
+  }
+
   /** When the next queued message falls due, in simulated milliseconds; undefined when none is queued. */
   nextDeliveryAt(): number | undefined {
     return this.queue[0]?.at;
@@ -139,6 +183,11 @@ export class SimulatedNetwork {
     return { ...this.counts, inFlight: this.queue.length };
   }
 
+  /** The end of the last outage, in simulated milliseconds; undefined when none was scheduled. */
+  get lastOutageEnd(): number | undefined {
+    return this.outages.length === 0 ? undefined : Math.max(...this.outages.map((o) => o.toMs));
+  }
+
   /** @internal Adds a node. Throws if the id is taken or crashed: a restarted node needs a new id. */
   join(node: NodeId, handlers: TransportHandlers): void {
     if (this.nodes.has(node)) throw new InvalidArgumentError(`node ${node} is already on this network`);
@@ -157,12 +206,35 @@ export class SimulatedNetwork {
       this.counts.dropped++;
       return;
     }
+    this.counts.sent++;
+    // No draw at a zero rate, so seeds found before loss existed still replay the same delays.
+    const lose = this.lossRate > 0 && this.random() < this.lossRate;
+    const twice = this.duplicateRate > 0 && this.random() < this.duplicateRate;
+    if (lose || this.inOutage(from, to, this.clock.now())) {
+      this.counts.lost++;
+      return;
+    }
+    this.queueCopy(from, to, data, correlationId, reply);
+    if (twice) {
+      this.counts.duplicated++;
+      this.queueCopy(from, to, data, correlationId, reply);
+    }
+  }
+
+  private queueCopy(from: NodeId, to: NodeId, data: Uint8Array, correlationId: string | undefined, reply: boolean): void {
     const key = `${from} ${to}`;
     // A later message on a pair never overtakes an earlier one; ties keep send order by seq.
     const at = Math.max(this.clock.now() + this.delay(), this.lastAt.get(key) ?? -Infinity);
     this.lastAt.set(key, at);
     this.insert({ at, seq: this.seq++, from, to, reply, data, correlationId });
-    this.counts.sent++;
+  }
+
+  private inOutage(from: NodeId, to: NodeId, at: number): boolean {
+    for (const o of this.outages) {
+      if (at < o.fromMs || at >= o.toMs) continue;
+      if (o.nodes === undefined || o.nodes.includes(from) || o.nodes.includes(to)) return true;
+    }
+    return false;
   }
 
   /** @internal Queues `data` to every node on the network now, the sender included. */
@@ -191,6 +263,10 @@ export class SimulatedNetwork {
   }
 
   private deliver(parcel: Parcel): void {
+    if (this.inOutage(parcel.from, parcel.to, parcel.at)) {
+      this.counts.lost++;
+      return;
+    }
     const target = this.nodes.get(parcel.to);
     if (target === undefined) {
       this.counts.undeliverable++;
@@ -201,4 +277,9 @@ export class SimulatedNetwork {
     if (parcel.reply) target.onReply(parcel.correlationId!, parcel.data);
     else target.onMessage(parcel.data);
   }
+}
+
+function checkRate(key: string, rate: number): number {
+  if (!(rate >= 0 && rate < 1)) throw new InvalidArgumentError(`${key} must be a number in [0, 1), got ${String(rate)}`);
+  return rate;
 }

@@ -29,6 +29,10 @@ export interface SimulationOptions {
   readonly minDelayMs?: number;
   /** Longest message delay, in simulated milliseconds. Default 5. */
   readonly maxDelayMs?: number;
+  /** Probability that any one message is lost (NATS core is at most once). Default 0. */
+  readonly lossRate?: number;
+  /** Probability that any one message arrives twice. Default 0. */
+  readonly duplicateRate?: number;
   /** Simulated run time of each packet before the slow-down; default 1 ms. */
   readonly cost?: PacketCost;
   /** Kills a worker's simulated thread when it starts a packet for which this returns true. */
@@ -138,6 +142,8 @@ export class Simulation {
       random: fork(),
       ...(o.minDelayMs !== undefined ? { minDelayMs: o.minDelayMs } : {}),
       ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}),
+      ...(o.lossRate !== undefined ? { lossRate: o.lossRate } : {}),
+      ...(o.duplicateRate !== undefined ? { duplicateRate: o.duplicateRate } : {}),
     });
     const executors = SimulatedExecutor.factory(clock, {
       ...(o.cost !== undefined ? { cost: o.cost } : {}),
@@ -310,7 +316,7 @@ export class Simulation {
     const s = this.network.stats;
     const crashed = [...this.crashed].map((i) => this.handles[i]!.id);
     return (
-      `${s.inFlight} messages in flight, ${s.delivered} delivered, ${s.dropped} dropped, ${this.steps.pending} timers pending` +
+      `${s.inFlight} messages in flight, ${s.delivered} delivered, ${s.dropped} dropped, ${s.lost} lost, ${this.steps.pending} timers pending` +
       (crashed.length > 0 ? `, crashed: ${crashed.join(', ')}` : '')
     );
   }

@@ -64,7 +64,7 @@ describe('SimulatedNetwork', () => {
     expect(network.nextDeliveryAt()).to.be.within(3, 5);
     await drain(clock, network);
     expect(b!.box.messages).to.deep.equal([[1]]);
-    expect(network.stats).to.deep.equal({ sent: 1, delivered: 1, dropped: 0, undeliverable: 0, inFlight: 0 });
+    expect(network.stats).to.deep.equal({ sent: 1, delivered: 1, dropped: 0, undeliverable: 0, inFlight: 0, lost: 0, duplicated: 0 });
   });
 
   it('keeps per-pair order and delivers every message once, whatever the seed and delays', async () => {
