@@ -24,6 +24,7 @@ import { MAILBOX_DEFAULTS, type MailboxOptions } from './mailbox.js';
 import type { RefResolver, Serializer } from './serializer.js';
 import { DEFAULT_SUPERVISOR_STRATEGY, type SupervisorStrategy } from './supervision.js';
 import type { SystemInternals } from './system-internals.js';
+import { RateLimitedWarning } from './rate-limited-warning.js';
 import { Tokens } from './tokens.js';
 import type { Transport, TransportHandlers } from './transport.js';
 import { Kind, isWireEnvelope, isWireReply, type WireEnvelope, type WireReply } from './wire.js';
@@ -125,6 +126,7 @@ export class ActorSystem implements RefOwner {
   private correlationCounter = 0;
   private nameCounter = 0;
   private malformed = 0;
+  private malformedWarning: RateLimitedWarning | undefined;
   private closed = false;
   private readonly internals: SystemInternals;
   private readonly resolveRef: RefResolver = (address) => this.refFor(address);
@@ -517,7 +519,7 @@ export class ActorSystem implements RefOwner {
 
   private dropMalformed(data: Uint8Array, error: unknown): void {
     this.malformed++;
-    this.log.warn('dropped a malformed message', { node: this.node, bytes: data.byteLength, error });
+    (this.malformedWarning ??= new RateLimitedWarning(this.log, 'dropped a malformed message')).warn({ node: this.node, bytes: data.byteLength, error });
   }
 }
 
