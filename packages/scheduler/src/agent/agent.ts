@@ -1,4 +1,5 @@
 import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
+import { RateLimitedWarning } from '@armada/actors/internal';
 import { RetriesExhaustedError, WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
@@ -69,6 +70,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private stealAttempt = 0;
   private stealTimer: TimerHandle | undefined;
   private backedOff = false;
+  private malformed: RateLimitedWarning | undefined;
 
   constructor(
     @inject(SchedulerTokens.AgentSettings) private readonly settings: AgentSettings,
@@ -88,7 +90,17 @@ export class Agent extends Actor<AgentMsg | Internal> {
     if (this.stealTimer !== undefined) this.clock.clearTimeout(this.stealTimer);
   }
 
+  /** A message that does not have the shape its type says (bad input) is dropped; the queue survives. */
   receive(msg: AgentMsg | Internal): unknown {
+    try {
+      return this.handle(msg);
+    } catch (error) {
+      (this.malformed ??= new RateLimitedWarning(this.context.log, 'dropped a malformed protocol message')).warn({ type: String(msg?.type), error });
+      return undefined;
+    }
+  }
+
+  private handle(msg: AgentMsg | Internal): unknown {
     switch (msg.type) {
       case 'assign':
         this.accept(msg.defs, msg.batches);

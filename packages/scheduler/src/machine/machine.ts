@@ -1,4 +1,5 @@
 import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
+import { RateLimitedWarning } from '@armada/actors/internal';
 import { Agent } from '../agent/agent.js';
 import { AGENT_DEFAULTS, type AgentSettings } from '../agent/agent-settings.js';
 import type { AgentMsg, AgentRef, AgentReport, PeerInfo } from '../agent/protocol.js';
@@ -42,6 +43,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private beat: TimerHandle | undefined;
   private beatSeq = 0;
   private incarnation = 0;
+  private malformed: RateLimitedWarning | undefined;
 
   constructor(
     @inject(SchedulerTokens.MachineSettings) private readonly settings: MachineSettings,
@@ -84,7 +86,17 @@ export class Machine extends Actor<MachineMsg | Internal> {
     if (this.beat !== undefined) this.clock.clearTimeout(this.beat);
   }
 
+  /** A message that does not have the shape its type says (bad input) is dropped; the machine keeps its agents. */
   async receive(msg: MachineMsg | Internal): Promise<unknown> {
+    try {
+      return await this.handle(msg);
+    } catch (error) {
+      (this.malformed ??= new RateLimitedWarning(this.context.log, 'dropped a malformed protocol message')).warn({ type: String(msg?.type), error });
+      return undefined;
+    }
+  }
+
+  private async handle(msg: MachineMsg | Internal): Promise<unknown> {
     switch (msg.type) {
       case 'master-hello':
         this.register(msg.master);
@@ -133,8 +145,11 @@ export class Machine extends Actor<MachineMsg | Internal> {
         if (this.masters.has(msg.master) || this.registering.has(msg.master)) this.forget(msg.master, 'closed');
         return undefined;
       case 'beat':
-        await this.heartbeat();
-        this.schedule();
+        try {
+          await this.heartbeat();
+        } finally {
+          this.schedule();
+        }
         return undefined;
     }
   }

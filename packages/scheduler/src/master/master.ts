@@ -1,4 +1,5 @@
 import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
+import { RateLimitedWarning } from '@armada/actors/internal';
 import type { AgentMsg } from '../agent/protocol.js';
 import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError, TaskError } from '../errors.js';
 import type { JobId, MachineId } from '../ids.js';
@@ -41,6 +42,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private tickTimer: TimerHandle | undefined;
   private lastHello = 0;
   private peersVersion = 0;
+  private malformed: RateLimitedWarning | undefined;
 
   constructor(
     @inject(SchedulerTokens.MasterSettings) private readonly settings: MasterSettings,
@@ -67,7 +69,17 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     for (const member of this.members.all()) member.ref.tell(bye);
   }
 
+  /** A protocol message that does not have the shape its type says (bad input) is dropped, never a restart that would lose the books. */
   receive(msg: MasterMsg | MasterCommand | Internal): unknown {
+    try {
+      return this.handle(msg);
+    } catch (error) {
+      (this.malformed ??= new RateLimitedWarning(this.context.log, 'dropped a malformed protocol message')).warn({ type: String(msg?.type), error });
+      return undefined;
+    }
+  }
+
+  private handle(msg: MasterMsg | MasterCommand | Internal): unknown {
     switch (msg.type) {
       case 'machine-hello':
         msg.machine.tell({ type: 'master-hello', master: this.self });
