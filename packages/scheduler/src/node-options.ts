@@ -37,7 +37,7 @@ export interface NodeOptions {
 
 /** Starts the actor system of a scheduler node and registers the scheduler's services in it. */
 export async function startNode(name: string, options: NodeOptions): Promise<ActorSystem> {
-  const transport = options.transport ?? (options.nats !== undefined ? natsTransport(options.nats) : undefined);
+  const transport = options.transport ?? (options.nats !== undefined ? natsTransport(options.nats, options.logger) : undefined);
   const system = await ActorSystem.create({
     name,
     ...(transport !== undefined ? { transport } : { network: options.network ?? new InMemoryNetwork() }),
@@ -55,6 +55,8 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   return system;
 }
 
-function natsTransport(nats: string | NatsTransportOptions): NatsTransport {
-  return new NatsTransport(typeof nats === 'string' ? { servers: nats } : nats);
+/** Connection events (disconnects as warnings, reconnects at info) go to the node's own logger. */
+function natsTransport(nats: string | NatsTransportOptions, logger: Logger | undefined): NatsTransport {
+  const options = typeof nats === 'string' ? { servers: nats } : nats;
+  return new NatsTransport(logger !== undefined && options.logger === undefined ? { ...options, logger } : options);
 }

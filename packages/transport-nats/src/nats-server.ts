@@ -34,8 +34,13 @@ export interface NatsServerHandle {
   readonly port: number;
   /** Stops the server (SIGTERM, then SIGKILL if it lingers) and resolves once it has exited. Idempotent. */
   stop(): Promise<void>;
-  /** Stops the server and starts it again on the same port and with the same options. */
-  restart(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same port and with the same options, after
+   * `downMs` milliseconds without a server (default 0), as an operator restarting it would.
+   */
+  restart(downMs?: number): Promise<void>;
+  /** Sends `signal` to the server process (`SIGSTOP` and `SIGCONT` pause and resume it). False when it is not running. */
+  signal(signal: NodeJS.Signals): boolean;
 }
 
 const DEFAULTS = { readyTimeoutMs: 10_000, stopTimeoutMs: 5_000, host: '127.0.0.1' } as const;
@@ -138,11 +143,15 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       })();
       return stopping;
     },
-    async restart() {
+    async restart(downMs = 0) {
       if (stopping !== undefined) throw new Error('nats-server handle was stopped; start a new one');
       if (child !== undefined) await terminate(child);
       child = undefined;
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       child = await launch(binary, args, readyTimeoutMs);
+    },
+    signal(signal) {
+      return child !== undefined && child.exitCode === null && child.signalCode === null && child.kill(signal);
     },
   };
   return handle;

@@ -5,10 +5,10 @@
  *   node packages/scheduler/dist/src/machine/main.js --nats nats://127.0.0.1:4222 --name m1 --agents 2
  *
  * Prints one line when it is ready (and, when forked, sends `{ type: 'ready', id, name }` over
- * IPC). Exits with code 2 on bad arguments and 1 when it cannot connect.
+ * IPC). Logs to stderr at `ARMADA_LOG_LEVEL`, default `info` (joins, NATS disconnects and reconnects). Exits with code 2 on bad arguments and 1 when it cannot connect.
  */
 import { parseArgs } from 'node:util';
-import { ArmadaError } from '@armada/actors';
+import { ArmadaError, ConsoleLogger, type LogLevel } from '@armada/actors';
 import { startMachine, type MachineOptions } from './start-machine.js';
 
 const USAGE = `usage: armada-machine --nats <url> [--name <name>] [--agents <n>]
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   }
   if (values.nats === undefined) fail(2, `--nats is required\n${USAGE}`);
   const options: MachineOptions = {
+    // A machine process logs its joins and NATS reconnects (info) unless told otherwise.
+    logger: new ConsoleLogger((process.env.ARMADA_LOG_LEVEL as LogLevel | undefined) ?? 'info', `machine ${values.name ?? ''}`.trim()),
     nats: {
       servers: values.nats,
       ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),

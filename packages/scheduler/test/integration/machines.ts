@@ -23,6 +23,8 @@ export interface ForkOptions {
   heartbeatMs?: number;
   /** Reject if a machine has not sent its ready message within this long. Default 20 s. */
   readyTimeoutMs?: number;
+  /** `ARMADA_LOG_LEVEL` of the machines. Default `error`. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** One forked machine process, ready: it has connected and spawned its agents. */
@@ -67,7 +69,7 @@ function forkOne(nats: string, options: ForkOptions): { child: ChildProcess; exi
   const child = fork(MACHINE_MAIN, args, {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     // Machines warn about dead peers and masters that left; the tests assert on outcomes instead.
-    env: { ...process.env, ARMADA_LOG_LEVEL: 'error' },
+    env: { ...process.env, ARMADA_LOG_LEVEL: options.logLevel ?? 'error' },
   });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => {
