@@ -116,6 +116,7 @@ export class Cluster {
       maxRetries: o.maxRetries,
       retryErrors: o.retryErrors,
       timeoutMs: o.timeoutMs,
+      taskTimeoutMs: o.taskTimeoutMs,
       waitForMachinesMs: o.waitForMachinesMs,
       maxInFlight: o.maxInFlight,
       progress: o.progress,

@@ -16,8 +16,14 @@ export interface DmapOptions {
   maxRetries?: number;
   /** Also retry packets whose code threw (up to `maxRetries`). Default false: the call rejects. */
   retryErrors?: boolean;
-  /** Reject with `JobTimeoutError` (and cancel the rest) after this long. Default: no limit. */
+  /** Reject with `JobTimeoutError` (and cancel the rest, stopping packets that still run) after this long. Default: no limit. */
   timeoutMs?: number;
+  /**
+   * A packet that runs longer than this is stopped (its worker thread terminated and replaced)
+   * and fails with `TaskTimeoutError`, which rejects the call unless `retryErrors` is set (then
+   * it is re-run up to `maxRetries`). Packets of such a job run one at a time. Default: no limit.
+   */
+  taskTimeoutMs?: number;
   /** With no machine alive, reject with `NoMachinesError` after this long. Default 10 s. */
   waitForMachinesMs?: number;
   /** Most packets in flight at once; inputs are read lazily. Default 100,000. */
@@ -40,7 +46,7 @@ export function checkDmapOptions(o: DmapOptions): void {
   const bad = (what: string, v: unknown) => new InvalidArgumentError(`dmap option ${what}, got ${typeof v === 'string' ? `"${v}"` : String(v)}`);
   if (o.env !== undefined && (typeof o.env !== 'object' || o.env === null || Array.isArray(o.env))) throw bad('env must be a plain object', o.env);
   if (o.maxRetries !== undefined && !(Number.isInteger(o.maxRetries) && o.maxRetries >= 0)) throw bad('maxRetries must be a non-negative integer', o.maxRetries);
-  for (const key of ['timeoutMs', 'waitForMachinesMs', 'maxInFlight'] as const) {
+  for (const key of ['timeoutMs', 'taskTimeoutMs', 'waitForMachinesMs', 'maxInFlight'] as const) {
     const v = o[key];
     if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw bad(`${key} must be a positive number`, v);
   }

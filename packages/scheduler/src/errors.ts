@@ -36,6 +36,17 @@ export class TaskError extends ArmadaError {
   }
 }
 
+/** A packet ran longer than its job's `taskTimeoutMs`; its worker thread was terminated and replaced. */
+export class TaskTimeoutError extends ArmadaError {
+  constructor(
+    readonly index: number,
+    readonly timeoutMs: number,
+    readonly machine: string,
+  ) {
+    super(`packet ${index} ran longer than ${timeoutMs} ms on ${machine}; its worker thread was stopped`, { code: 'ERR_TASK_TIMEOUT', retryable: true });
+  }
+}
+
 /** The worker thread running a packet died (the code called `process.exit`, ran out of memory, ...). */
 export class WorkerCrashedError extends ArmadaError {
   constructor(message: string, cause?: unknown) {
@@ -89,6 +100,7 @@ Object.assign(KNOWN_ERRORS, {
   CapturedVariableError,
   NotShippableError,
   TaskError,
+  TaskTimeoutError,
   WorkerCrashedError,
   RetriesExhaustedError,
   NoMachinesError,

@@ -29,6 +29,8 @@ export interface JobHeader {
   readonly retryErrors: boolean;
   /** Whether idle agents may steal this job's packets. */
   readonly stealable: boolean;
+  /** A packet running longer than this is stopped and fails with `TaskTimeoutError` (absent: no limit). */
+  readonly taskTimeoutMs?: number;
 }
 
 /** A failed packet: the error user code threw, or why it could not run. */

@@ -1,6 +1,6 @@
 import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
 import { RateLimitedWarning } from '@armada/actors/internal';
-import { RetriesExhaustedError, WorkerCrashedError } from '../errors.js';
+import { RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { JobHeader, PacketBatch, PacketFailure } from '../packet.js';
@@ -20,7 +20,9 @@ const BACKOFF_OVER = -1;
 /** From the agent's own Worker and timers; never on the wire. */
 type Internal =
   | { readonly type: 'ran'; readonly outcome: BatchOutcome | { readonly crashed: Error } }
-  | { readonly type: 'steal-timeout'; readonly id: number };
+  | { readonly type: 'steal-timeout'; readonly id: number }
+  | { readonly type: 'task-timeout'; readonly run: number }
+  | { readonly type: 'started'; readonly run: number };
 
 /** One job as an agent knows it. */
 interface AgentJob {
@@ -63,6 +65,11 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private readonly outbox = new ResultOutbox();
   private worker!: WorkerRef;
   private running: Entry[] | undefined;
+  /** Numbers chunks handed to the worker, so a late task timer finds its chunk gone. */
+  private runId = 0;
+  private taskTimer: TimerHandle | undefined;
+  /** Why the running chunk is being stopped, once it is. */
+  private stopping: 'timeout' | 'cancelled' | undefined;
   private peers: PeerInfo[] = [];
   private masters: string[] = [];
   private stealId = 0;
@@ -86,6 +93,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   }
 
   override postStop(): void {
+    if (this.taskTimer !== undefined) this.clock.clearTimeout(this.taskTimer);
     if (this.stealing !== undefined) this.clock.clearTimeout(this.stealing.timer);
     if (this.stealTimer !== undefined) this.clock.clearTimeout(this.stealTimer);
   }
@@ -142,6 +150,12 @@ export class Agent extends Actor<AgentMsg | Internal> {
       case 'ran':
         this.ran(msg.outcome);
         break;
+      case 'started':
+        this.startTaskTimer(msg.run);
+        return undefined;
+      case 'task-timeout':
+        if (msg.run === this.runId && this.running !== undefined) this.stopRunning('timeout');
+        break;
       case 'steal-timeout':
         if (msg.id === BACKOFF_OVER) this.backedOff = true;
         else if (this.stealing?.id === msg.id) {
@@ -161,8 +175,11 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const chunk = this.nextChunk();
     if (chunk !== undefined) {
       this.running = chunk;
+      this.stopping = undefined;
       const job = chunk[0]!.job;
-      this.worker.tell({ type: 'run', fn: job.def!, args: chunk.map((e) => e.arg) });
+      const run = ++this.runId;
+      const args = chunk.map((e) => e.arg);
+      this.worker.tell(job.header.taskTimeoutMs === undefined ? { type: 'run', fn: job.def!, args } : { type: 'run', fn: job.def!, args, timed: run });
       return;
     }
     this.maybeSteal();
@@ -177,7 +194,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
     }
     if (head === undefined) return undefined;
     const chunk = [head];
-    if (head.suspect) return chunk;
+    // A time limit is per packet: such packets run alone, so the limit and the stop hit only one.
+    if (head.suspect || head.job.header.taskTimeoutMs !== undefined) return chunk;
     const job = head.job;
     let size = job.avgMs === undefined ? 1 : Math.max(1, Math.min(this.settings.maxChunk, Math.floor(this.settings.targetChunkMs / Math.max(job.avgMs, 1e-4)), job.lastChunk * 4));
     // Leave work for thieves: never take more than half of what is queued of a stealable job.
@@ -193,9 +211,17 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   private ran(outcome: BatchOutcome | { readonly crashed: Error }): void {
     const chunk = this.running;
+    const stopped = this.stopping;
     this.running = undefined;
+    this.stopping = undefined;
+    if (this.taskTimer !== undefined) this.clock.clearTimeout(this.taskTimer);
+    this.taskTimer = undefined;
     if (chunk === undefined) return;
     const job = chunk[0]!.job;
+    if (stopped === 'timeout' && 'crashed' in outcome) {
+      this.timedOut(chunk[0]!);
+      return;
+    }
     if ('crashed' in outcome) {
       this.crashed(chunk, outcome.crashed);
       return;
@@ -246,6 +272,38 @@ export class Agent extends Actor<AgentMsg | Internal> {
       job.unsent = undefined;
       this.send(job, unsent.indices, unsent.values, [], unsent.ms, []);
     }
+  }
+
+  /** The worker has a thread ready for chunk `run`: its time limit counts from now. */
+  private startTaskTimer(run: number): void {
+    const limit = this.running?.[0]?.job.header.taskTimeoutMs;
+    if (run !== this.runId || limit === undefined) return;
+    if (this.taskTimer !== undefined) this.clock.clearTimeout(this.taskTimer);
+    this.taskTimer = this.clock.setTimeout(() => this.self.tell({ type: 'task-timeout', run }), limit);
+  }
+
+  /**
+   * Stops the chunk that is running: the executor terminates and replaces its thread, and the
+   * worker then reports the chunk as crashed, which `ran` reads by `reason`.
+   */
+  private stopRunning(reason: 'timeout' | 'cancelled'): void {
+    if (this.stopping !== undefined) return;
+    this.stopping = reason;
+    this.executor.stop().catch((error: unknown) => this.context.log.warn('could not stop a running packet', { agent: this.self.toString(), error }));
+  }
+
+  /** A packet ran past its job's `taskTimeoutMs` and was stopped: it fails, or runs again when user errors are retried. */
+  private timedOut(entry: Entry): void {
+    const job = entry.job;
+    if (!this.jobs.has(job.header.id)) return;
+    if (job.header.retryErrors && entry.attempts < job.header.maxRetries) {
+      entry.attempts++;
+      this.queue.unshift(entry);
+      return;
+    }
+    job.holding.delete(entry.index);
+    const error = new TaskTimeoutError(entry.index, job.header.taskTimeoutMs!, this.settings.machine);
+    this.reportNow(job, [], [], [{ index: entry.index, error, machine: this.settings.machine }], job.header.taskTimeoutMs!);
   }
 
   /** The thread died under `chunk`: only a packet that ran alone is charged a retry. */
@@ -454,6 +512,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
     if (gone.size === 0) return;
     for (const job of gone) this.jobs.delete(job.header.id);
     this.queue.remove((e) => gone.has(e.job));
+    // A packet of a dropped job that still runs is stopped rather than left to hold the thread.
+    if (this.running !== undefined && gone.has(this.running[0]!.job)) this.stopRunning('cancelled');
     const ids = new Set([...gone].map((j) => j.header.id));
     this.outbox.drop((id) => ids.has(id));
   }

@@ -11,6 +11,7 @@ export interface JobOptions {
   readonly maxRetries: number;
   readonly retryErrors: boolean;
   readonly timeoutMs: number | undefined;
+  readonly taskTimeoutMs: number | undefined;
   readonly waitForMachinesMs: number;
   readonly maxInFlight: number;
   readonly progress: ((done: number, total: number | undefined) => void) | undefined;

@@ -244,6 +244,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       maxRetries: job.options.maxRetries,
       retryErrors: job.options.retryErrors,
       stealable: job.options.stealing,
+      ...(job.options.taskTimeoutMs !== undefined ? { taskTimeoutMs: job.options.taskTimeoutMs } : {}),
     };
     this.jobs.set(job.id, job);
     if (job.options.timeoutMs !== undefined) {

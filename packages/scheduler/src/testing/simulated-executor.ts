@@ -112,6 +112,17 @@ export class SimulatedExecutor implements TaskExecutor {
     });
   }
 
+  /** Rejects a pending run with `WorkerCrashedError` at once; later runs work. */
+  stop(): Promise<void> {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending !== undefined) {
+      if (pending.timer !== undefined) this.clock.clearTimeout(pending.timer);
+      pending.reject(new WorkerCrashedError(`batch stopped on simulated thread "${this.name}"`));
+    }
+    return Promise.resolve();
+  }
+
   /** Rejects a pending run with `WorkerCrashedError` at once; later runs reject the same way. Idempotent. */
   close(): Promise<void> {
     this.closed = true;

@@ -29,6 +29,15 @@ export interface BatchOutcome {
  */
 export interface TaskExecutor {
   run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome>;
+  /** Resolves once a thread is loaded and can run (the thread executor); absent when there is nothing to wait for. */
+  ready?(): Promise<void>;
+  /**
+   * Stops the batch that is running, if any, however long it would still run (a runaway loop
+   * included): its `run` rejects with `WorkerCrashedError` at once and the thread is terminated
+   * and replaced, so the next `run` works. A no-op when nothing runs. (The inline executor cannot
+   * stop code on the caller's thread: it only settles the `run`.)
+   */
+  stop(): Promise<void>;
   /** Stops the thread. Idempotent. A pending `run` rejects with `WorkerCrashedError`. */
   close(): Promise<void>;
 }

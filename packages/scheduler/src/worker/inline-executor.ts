@@ -42,6 +42,14 @@ export class InlineExecutor implements TaskExecutor {
     });
   }
 
+  /** Settles a pending `run` with `WorkerCrashedError`; the packet itself runs on, as there is no thread to end. */
+  stop(): Promise<void> {
+    const abort = this.abortPending;
+    this.abortPending = undefined;
+    abort?.(new WorkerCrashedError(`batch stopped on executor "${this.name}"`));
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.closed = true;
     const abort = this.abortPending;

@@ -89,6 +89,16 @@ export class ThreadExecutor implements TaskExecutor {
     });
   }
 
+  async stop(): Promise<void> {
+    const thread = this.thread;
+    if (this.pending === undefined || thread === undefined) return;
+    this.thread = undefined;
+    this.failPending(new WorkerCrashedError(`batch stopped: worker thread "${this.name}" was terminated`));
+    // A fresh thread right away, so the next packet does not wait for one to load.
+    if (!this.closed) this.thread = this.start();
+    await thread.worker.terminate();
+  }
+
   close(): Promise<void> {
     if (this.closing === undefined) {
       this.closed = true;

@@ -16,6 +16,10 @@ export class Worker extends Actor<WorkerMsg> {
 
   async receive(msg: Run): Promise<void> {
     const agent = this.context.parent!;
+    if (msg.timed !== undefined) {
+      await this.executor.ready?.().catch(() => undefined);
+      agent.tell({ type: 'started', run: msg.timed });
+    }
     try {
       agent.tell({ type: 'ran', outcome: await this.executor.run(msg.fn, msg.args) });
     } catch (error) {

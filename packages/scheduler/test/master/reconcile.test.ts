@@ -15,6 +15,7 @@ function jobWith(placed: ReadonlyArray<MachineId>): { job: Job; slots: AgentSlot
     maxRetries: 3,
     retryErrors: false,
     timeoutMs: undefined,
+    taskTimeoutMs: undefined,
     waitForMachinesMs: 1000,
     maxInFlight: 1000,
     progress: undefined,
