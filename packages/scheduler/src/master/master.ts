@@ -1,27 +1,22 @@
-import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
+import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
 import { RateLimitedWarning } from '@armada/actors/internal';
 import type { AgentMsg } from '../agent/protocol.js';
-import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError, TaskError } from '../errors.js';
+import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError } from '../errors.js';
 import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type MachineMsg } from '../machine/protocol.js';
-import type { PacketBatch } from '../packet.js';
 import { fromRanges } from '../packet-ranges.js';
-import { HealthRound } from '../placement/placement-strategy.js';
 import { SchedulerTokens } from '../tokens.js';
 import type { MasterCommand, WaitMachines } from './commands.js';
-import { groupSize, timedGroupSize, windowSize } from './group-size.js';
-import { healthRound, type Fresh } from './health-round.js';
-import type { InFlight, Job, Waiting } from './job.js';
+import type { Job } from './job.js';
 import type { MasterSettings } from './master-settings.js';
-import { Membership, type AgentSlot, type Member } from './membership.js';
+import { Membership, type Member } from './membership.js';
 import type { ClusterView, Heartbeat, MasterMsg, Moved, NeedDef, Register, Results } from './protocol.js';
+import { PlacementPass, type PlacementEvent } from './placement-pass.js';
 import { reconcile } from './reconcile.js';
+import { acceptResults, recordMove } from './result-book.js';
 
 /** The master's own timers and the end of its health rounds; never on the wire. */
-type Internal =
-  | { readonly type: 'tick'; readonly at: number }
-  | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' }
-  | { readonly type: 'health-done'; readonly job: JobId; readonly fresh: Fresh };
+type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
 
 /**
  * The master (see `protocol.ts`): tracks membership from registrations and heartbeats, places
@@ -43,12 +38,21 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private lastHello = 0;
   private peersVersion = 0;
   private malformed: RateLimitedWarning | undefined;
+  private readonly placement: PlacementPass;
 
   constructor(
     @inject(SchedulerTokens.MasterSettings) private readonly settings: MasterSettings,
     @inject(Tokens.Clock) private readonly clock: Clock,
   ) {
     super();
+    this.placement = new PlacementPass(this.members, settings, clock, {
+      tellSelf: (msg) => this.self.tell(msg),
+      fail: (job, error) => this.fail(job, error),
+      complete: (job) => {
+        job.resolve();
+        this.finish(job);
+      },
+    });
   }
 
   override preStart(): void {
@@ -112,9 +116,11 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         return undefined;
       case 'view':
         return this.view();
-      case 'health-done':
-        this.healthDone(msg.job, msg.fresh);
+      case 'health-done': {
+        const job = this.jobs.get(msg.job);
+        if (job !== undefined) this.placement.healthDone(job, msg.fresh);
         return undefined;
+      }
     }
   }
 
@@ -266,29 +272,11 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     // Acknowledged whatever happens next, so the agent stops sending it; a job gone is said so.
     msg.agent.tell({ type: 'results-ack', job: msg.job, seq: msg.seq, known: job !== undefined } satisfies AgentMsg);
     if (job === undefined) return;
-    const count = msg.indices.length + (msg.failures?.length ?? 0);
-    if (count > 0 && msg.ms >= 0) {
-      const perPacket = msg.ms / count;
-      job.avgMs = job.avgMs === undefined ? perPacket : 0.7 * job.avgMs + 0.3 * perPacket;
-    }
-    // Thread deaths the agent retried count against maxRetries here too, should the machine die next.
-    for (const [index, attempts] of msg.attempts ?? []) {
-      const entry = job.inFlight.get(index);
-      if (entry !== undefined) entry.attempts = Math.max(entry.attempts, attempts);
-    }
-    for (let k = 0; k < msg.indices.length; k++) {
-      const index = msg.indices[k]!;
-      if (!this.answered(job, index)) continue;
-      job.results[index] = msg.values[k];
-      job.done++;
-    }
-    for (const failure of msg.failures ?? []) {
-      if (!this.answered(job, failure.index)) continue;
-      const e = failure.error;
-      this.fail(job, e instanceof Error ? e : new TaskError(e.message, e.name, failure.index, failure.machine, e.stack));
+    const failed = acceptResults(job, msg);
+    if (failed !== undefined) {
+      this.fail(job, failed);
       return;
     }
-    if (job.settled) return;
     job.options.progress?.(job.done, job.total);
     if (job.complete) {
       job.resolve();
@@ -298,37 +286,10 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     this.dispatch(job);
   }
 
-  /** Takes a packet off the books; false if it was answered before (the copy is dropped). */
-  private answered(job: Job, index: number): boolean {
-    const entry = job.inFlight.get(index);
-    if (entry !== undefined) {
-      job.inFlight.delete(index);
-      entry.slot.outstanding--;
-      return true;
-    }
-    // Its machine was declared dead (or the packet taken for lost) but the answer made it: take it, and do not run it again.
-    if (job.again.delete(index)) return true;
-    job.duplicates++;
-    return false;
-  }
-
   private moved(msg: Moved): void {
     const job = this.jobs.get(msg.job);
     if (job === undefined) return;
-    const thief = this.members.slot(msg.thief.toString());
-    if (thief === undefined || !this.members.has(msg.to)) return; // the thief's machine is dead: the victim keeps them
-    job.touched.add(msg.to);
-    const released: number[] = [];
-    for (const index of msg.indices) {
-      const entry = job.inFlight.get(index);
-      if (entry === undefined || entry.machine !== msg.from) continue;
-      entry.slot.outstanding--;
-      entry.machine = msg.to;
-      entry.slot = thief;
-      entry.misses = 0;
-      thief.outstanding++;
-      released.push(index);
-    }
+    const released = recordMove(job, this.members, msg);
     if (released.length > 0) msg.victim.tell({ type: 'release', job: job.id, indices: released } satisfies AgentMsg);
   }
 
@@ -359,125 +320,11 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   // --- placement ---
 
   private dispatchAll(): void {
-    for (const job of [...this.jobs.values()]) this.dispatch(job);
+    for (const job of [...this.jobs.values()]) this.placement.dispatch(job);
   }
 
-  /**
-   * Places the job's waiting packets. A strategy that wants a health round gets one per pass: the
-   * round runs while the master goes on handling messages (heartbeats, results), and the pass
-   * places with its answers when they are in (`health-done`). Blocking on a round per group
-   * stalled the master long enough for machines to give it up.
-   */
   private dispatch(job: Job): void {
-    const round = job.options.placement.healthRound ?? HealthRound.None;
-    if (round === HealthRound.None || job.complete) {
-      this.placeGroups(job, undefined);
-      return;
-    }
-    if (job.healthPending || job.settled || !job.hasWaiting) return;
-    if (this.members.agentCount === 0) {
-      this.awaitMachines(job);
-      return;
-    }
-    job.healthPending = true;
-    void healthRound([...this.members.all()], this.clock, this.settings.healthTimeoutMs, round === HealthRound.FirstAnswer).then((fresh) =>
-      this.self.tell({ type: 'health-done', job: job.id, fresh }),
-    );
-  }
-
-  private healthDone(id: JobId, fresh: Fresh): void {
-    const job = this.jobs.get(id);
-    if (job === undefined) return;
-    job.healthPending = false;
-    this.placeGroups(job, fresh);
-  }
-
-  /** Places groups until the job's window is full or nothing is left, then sends one assign per agent. */
-  private placeGroups(job: Job, fresh: Fresh | undefined): void {
-    const assigns = new Map<AgentSlot, PacketBatch[]>();
-    try {
-      while (!job.settled && job.hasWaiting) {
-        const agents = this.members.agentCount;
-        if (agents === 0) {
-          this.awaitMachines(job);
-          break;
-        }
-        const timed = timedGroupSize(job.avgMs, this.settings);
-        const unread = job.unread;
-        const group = groupSize(timed, agents, unread === undefined ? undefined : unread + job.again.size);
-        const room = windowSize(agents, timed, this.settings.groupsPerAgent, job.options.maxInFlight) - job.inFlight.size;
-        if (room <= 0) break;
-        let packets: Waiting[];
-        try {
-          packets = job.take(Math.min(group, room));
-        } catch (error) {
-          this.fail(job, error instanceof Error ? error : new Error(String(error)));
-          break;
-        }
-        if (packets.length === 0) break;
-        let slot: AgentSlot;
-        try {
-          slot = this.place(job, fresh);
-        } catch (error) {
-          for (const p of packets) job.again.set(p.index, p);
-          this.fail(job, error instanceof Error ? error : new Error(String(error)));
-          break;
-        }
-        this.book(job, slot, packets, assigns);
-      }
-    } finally {
-      this.send(job, assigns);
-    }
-    if (!job.settled && job.complete) {
-      job.resolve();
-      this.finish(job);
-    }
-  }
-
-  /** Asks the job's strategy for one of the live agents. Throws what the strategy throws. */
-  private place(job: Job, fresh: Fresh | undefined): AgentSlot {
-    const strategy = job.options.placement;
-    const quietBefore = this.clock.now() - (this.settings.suspectAfterMs ?? this.settings.deadAfterMs / 2);
-    const { candidates, slots } = this.members.candidates(fresh, quietBefore);
-    const chosen = strategy.choose(candidates);
-    const at = candidates.indexOf(chosen);
-    if (at < 0) throw new TypeError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
-    return slots[at]!;
-  }
-
-  private book(job: Job, slot: AgentSlot, packets: Waiting[], assigns: Map<AgentSlot, PacketBatch[]>): void {
-    const indices: number[] = [];
-    const args: unknown[] = [];
-    let attempts: number[] | undefined;
-    for (const p of packets) {
-      const entry: InFlight = { arg: p.arg, attempts: p.attempts, machine: slot.machine, slot, misses: 0 };
-      job.inFlight.set(p.index, entry);
-      indices.push(p.index);
-      args.push(wideBigInt(p.arg));
-      if (p.attempts > 0) (attempts ??= new Array(packets.length).fill(0))[indices.length - 1] = p.attempts;
-    }
-    slot.outstanding += packets.length;
-    job.touched.add(slot.machine);
-    const batch: PacketBatch = attempts === undefined ? { job: job.header, indices, args } : { job: job.header, indices, args, attempts };
-    const list = assigns.get(slot);
-    if (list === undefined) assigns.set(slot, [batch]);
-    else list.push(batch);
-  }
-
-  private send(job: Job, assigns: Map<AgentSlot, PacketBatch[]>): void {
-    for (const [slot, batches] of assigns) {
-      const defs = job.sentDefs.has(slot.key) ? [] : [job.fn];
-      job.sentDefs.add(slot.key);
-      slot.ref.tell({ type: 'assign', defs, batches });
-    }
-  }
-
-  private awaitMachines(job: Job): void {
-    if (job.noMachinesTimer !== undefined) return;
-    job.noMachinesTimer = this.clock.setTimeout(
-      () => this.self.tell({ type: 'job-timer', job: job.id, reason: 'no-machines' }),
-      job.options.waitForMachinesMs,
-    );
+    this.placement.dispatch(job);
   }
 
   private view(): ClusterView {

@@ -1,0 +1,152 @@
+import { wideBigInt, type Clock } from '@armada/actors';
+import type { JobId } from '../ids.js';
+import type { PacketBatch } from '../packet.js';
+import { HealthRound } from '../placement/placement-strategy.js';
+import { groupSize, timedGroupSize, windowSize } from './group-size.js';
+import { healthRound, type Fresh } from './health-round.js';
+import type { InFlight, Job, Waiting } from './job.js';
+import type { MasterSettings } from './master-settings.js';
+import type { AgentSlot, Membership } from './membership.js';
+
+/** What a placement pass tells its master's own mailbox. */
+export type PlacementEvent =
+  | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' }
+  | { readonly type: 'health-done'; readonly job: JobId; readonly fresh: Fresh };
+
+/** The master, as a placement pass sees it. */
+export interface PlacementHost {
+  tellSelf(msg: PlacementEvent): void;
+  /** Rejects the job and closes its books. */
+  fail(job: Job, error: Error): void;
+  /** Resolves the job (every packet answered) and closes its books. */
+  complete(job: Job): void;
+}
+
+/**
+ * The master's placement: takes a job's waiting packets in groups sized to the measured run time,
+ * asks the job's strategy for an agent per group among the machines heard from lately, books
+ * each packet where it went (see `Job.inFlight`), and sends one `assign` per agent, with the
+ * function's definition the first time. Keeps each job within its window of packets in flight.
+ */
+export class PlacementPass {
+  constructor(
+    private readonly members: Membership,
+    private readonly settings: MasterSettings,
+    private readonly clock: Clock,
+    private readonly host: PlacementHost,
+  ) {}
+
+  /**
+   * Places the job's waiting packets. A strategy that wants a health round gets one per pass: the
+   * round runs while the master goes on handling messages (heartbeats, results), and the pass
+   * places with its answers when they are in (`health-done`). Blocking on a round per group
+   * stalled the master long enough for machines to give it up.
+   */
+  dispatch(job: Job): void {
+    const round = job.options.placement.healthRound ?? HealthRound.None;
+    if (round === HealthRound.None || job.complete) {
+      this.placeGroups(job, undefined);
+      return;
+    }
+    if (job.healthPending || job.settled || !job.hasWaiting) return;
+    if (this.members.agentCount === 0) {
+      this.awaitMachines(job);
+      return;
+    }
+    job.healthPending = true;
+    void healthRound([...this.members.all()], this.clock, this.settings.healthTimeoutMs, round === HealthRound.FirstAnswer).then((fresh) =>
+      this.host.tellSelf({ type: 'health-done', job: job.id, fresh }),
+    );
+  }
+
+  /** A health round started by {@link dispatch} is in: place with its answers. */
+  healthDone(job: Job, fresh: Fresh): void {
+    job.healthPending = false;
+    this.placeGroups(job, fresh);
+  }
+
+  /** Places groups until the job's window is full or nothing is left, then sends one assign per agent. */
+  private placeGroups(job: Job, fresh: Fresh | undefined): void {
+    const assigns = new Map<AgentSlot, PacketBatch[]>();
+    try {
+      while (!job.settled && job.hasWaiting) {
+        const agents = this.members.agentCount;
+        if (agents === 0) {
+          this.awaitMachines(job);
+          break;
+        }
+        const timed = timedGroupSize(job.avgMs, this.settings);
+        const unread = job.unread;
+        const group = groupSize(timed, agents, unread === undefined ? undefined : unread + job.again.size);
+        const room = windowSize(agents, timed, this.settings.groupsPerAgent, job.options.maxInFlight) - job.inFlight.size;
+        if (room <= 0) break;
+        let packets: Waiting[];
+        try {
+          packets = job.take(Math.min(group, room));
+        } catch (error) {
+          this.host.fail(job, error instanceof Error ? error : new Error(String(error)));
+          break;
+        }
+        if (packets.length === 0) break;
+        let slot: AgentSlot;
+        try {
+          slot = this.place(job, fresh);
+        } catch (error) {
+          for (const p of packets) job.again.set(p.index, p);
+          this.host.fail(job, error instanceof Error ? error : new Error(String(error)));
+          break;
+        }
+        this.book(job, slot, packets, assigns);
+      }
+    } finally {
+      this.send(job, assigns);
+    }
+    if (!job.settled && job.complete) this.host.complete(job);
+  }
+
+  /** Asks the job's strategy for one of the live agents. Throws what the strategy throws. */
+  private place(job: Job, fresh: Fresh | undefined): AgentSlot {
+    const strategy = job.options.placement;
+    const quietBefore = this.clock.now() - (this.settings.suspectAfterMs ?? this.settings.deadAfterMs / 2);
+    const { candidates, slots } = this.members.candidates(fresh, quietBefore);
+    const chosen = strategy.choose(candidates);
+    const at = candidates.indexOf(chosen);
+    if (at < 0) throw new TypeError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
+    return slots[at]!;
+  }
+
+  private book(job: Job, slot: AgentSlot, packets: Waiting[], assigns: Map<AgentSlot, PacketBatch[]>): void {
+    const indices: number[] = [];
+    const args: unknown[] = [];
+    let attempts: number[] | undefined;
+    for (const p of packets) {
+      const entry: InFlight = { arg: p.arg, attempts: p.attempts, machine: slot.machine, slot, misses: 0 };
+      job.inFlight.set(p.index, entry);
+      indices.push(p.index);
+      args.push(wideBigInt(p.arg));
+      if (p.attempts > 0) (attempts ??= new Array(packets.length).fill(0))[indices.length - 1] = p.attempts;
+    }
+    slot.outstanding += packets.length;
+    job.touched.add(slot.machine);
+    const batch: PacketBatch = attempts === undefined ? { job: job.header, indices, args } : { job: job.header, indices, args, attempts };
+    const list = assigns.get(slot);
+    if (list === undefined) assigns.set(slot, [batch]);
+    else list.push(batch);
+  }
+
+  private send(job: Job, assigns: Map<AgentSlot, PacketBatch[]>): void {
+    for (const [slot, batches] of assigns) {
+      const defs = job.sentDefs.has(slot.key) ? [] : [job.fn];
+      job.sentDefs.add(slot.key);
+      slot.ref.tell({ type: 'assign', defs, batches });
+    }
+  }
+
+  private awaitMachines(job: Job): void {
+    if (job.noMachinesTimer !== undefined) return;
+    job.noMachinesTimer = this.clock.setTimeout(
+      () => this.host.tellSelf({ type: 'job-timer', job: job.id, reason: 'no-machines' }),
+      job.options.waitForMachinesMs,
+    );
+  }
+}
