@@ -10,6 +10,8 @@ import type { BatchOutcome, TaskExecutor } from '../worker/executor.js';
 import { Worker } from '../worker/worker.js';
 import type { WorkerRef } from '../worker/protocol.js';
 import type { AgentSettings } from './agent-settings.js';
+import { grantBatches, newAgentJob, type AgentJob, type Entry } from './agent-job.js';
+import { chunkSize } from './chunk-size.js';
 import { Deque } from './deque.js';
 import type { AgentMsg, AgentReport, AgentRef, Grant, PeerInfo, Steal } from './protocol.js';
 import { ResultOutbox } from './result-outbox.js';
@@ -23,33 +25,6 @@ type Internal =
   | { readonly type: 'steal-timeout'; readonly id: number }
   | { readonly type: 'task-timeout'; readonly run: number }
   | { readonly type: 'started'; readonly run: number };
-
-/** One job as an agent knows it. */
-interface AgentJob {
-  readonly header: JobHeader;
-  readonly master: string;
-  def: FunctionDef | undefined;
-  /** Unanswered packets here: queued, running, lent or waiting for the definition. Keeps repeated assigns and grants out. */
-  readonly holding: Set<number>;
-  /** Packets that arrived before the function's definition. */
-  waitingDef: Entry[];
-  /** Packets given to thieves and not yet released by the master: index → (entry, thief's machine, when lent). */
-  readonly lent: Map<number, { entry: Entry; thief: MachineId; since: number }>;
-  /** Average run time of one packet, in milliseconds (undefined until measured). */
-  avgMs: number | undefined;
-  lastChunk: number;
-  /** Results not yet sent to the master, and when the first of them came in. */
-  unsent: { indices: number[]; values: unknown[]; ms: number; since: number } | undefined;
-}
-
-interface Entry {
-  readonly job: AgentJob;
-  readonly index: number;
-  readonly arg: unknown;
-  attempts: number;
-  /** Was in a chunk whose thread died: runs alone until it succeeds. */
-  suspect: boolean;
-}
 
 /**
  * Owns one Worker's FIFO queue (see `protocol.ts` for the steal transaction and how it survives
@@ -197,9 +172,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     // A time limit is per packet: such packets run alone, so the limit and the stop hit only one.
     if (head.suspect || head.job.header.taskTimeoutMs !== undefined) return chunk;
     const job = head.job;
-    let size = job.avgMs === undefined ? 1 : Math.max(1, Math.min(this.settings.maxChunk, Math.floor(this.settings.targetChunkMs / Math.max(job.avgMs, 1e-4)), job.lastChunk * 4));
-    // Leave work for thieves: never take more than half of what is queued of a stealable job.
-    if (job.header.stealable && this.peers.length > 0) size = Math.min(size, Math.max(1, Math.ceil((this.queue.length + 1) / 2)));
+    const size = chunkSize(job.avgMs, job.lastChunk, this.settings, job.header.stealable && this.peers.length > 0 ? this.queue.length : undefined);
     while (chunk.length < size) {
       const next = this.queue.at(0);
       if (next === undefined || next.job !== job || next.suspect) break;
@@ -383,17 +356,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     for (const batch of batches) {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
-        job = {
-          header: batch.job,
-          master: batch.job.master.address.node,
-          def: undefined,
-          holding: new Set(),
-          waitingDef: [],
-          lent: new Map(),
-          avgMs: undefined,
-          lastChunk: 1,
-          unsent: undefined,
-        };
+        job = newAgentJob(batch.job);
         this.jobs.set(batch.job.id, job);
       }
       const { indices, args, attempts } = batch;
@@ -477,20 +440,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
     for (const e of this.queue) if (movable(e)) stealable++;
     const amount = Math.max(0, Math.min(stealable, Math.floor(this.policy.amount(stealable, this.queue.length))));
     const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
-    const byJob = new Map<AgentJob, Entry[]>();
     const now = this.clock.now();
-    for (const e of taken) {
-      e.job.lent.set(e.index, { entry: e, thief: msg.machine, since: now });
-      const list = byJob.get(e.job);
-      if (list === undefined) byJob.set(e.job, [e]);
-      else list.push(e);
-    }
-    const batches: PacketBatch[] = [];
-    const defs: FunctionDef[] = [];
-    for (const [job, entries] of byJob) {
-      batches.push({ job: job.header, indices: entries.map((e) => e.index), args: entries.map((e) => wideBigInt(e.arg)), attempts: entries.map((e) => e.attempts) });
-      if (job.def !== undefined && !defs.includes(job.def)) defs.push(job.def);
-    }
+    for (const e of taken) e.job.lent.set(e.index, { entry: e, thief: msg.machine, since: now });
+    const { batches, defs } = grantBatches(taken);
     const grant: Grant = { type: 'grant', id: msg.id, victim: this.self, machine: this.settings.machine, defs, batches };
     msg.thief.tell(grant);
   }

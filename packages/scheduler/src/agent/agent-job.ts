@@ -1,0 +1,56 @@
+import { wideBigInt } from '@armada/actors';
+import type { FunctionDef } from '../functions/function-def.js';
+import type { MachineId } from '../ids.js';
+import type { JobHeader, PacketBatch } from '../packet.js';
+
+/** One job as an agent knows it. */
+export interface AgentJob {
+  readonly header: JobHeader;
+  readonly master: string;
+  def: FunctionDef | undefined;
+  /** Unanswered packets here: queued, running, lent or waiting for the definition. Keeps repeated assigns and grants out. */
+  readonly holding: Set<number>;
+  /** Packets that arrived before the function's definition. */
+  waitingDef: Entry[];
+  /** Packets given to thieves and not yet released by the master: index → (entry, thief's machine, when lent). */
+  readonly lent: Map<number, { entry: Entry; thief: MachineId; since: number }>;
+  /** Average run time of one packet, in milliseconds (undefined until measured). */
+  avgMs: number | undefined;
+  lastChunk: number;
+  /** Results not yet sent to the master, and when the first of them came in. */
+  unsent: { indices: number[]; values: unknown[]; ms: number; since: number } | undefined;
+}
+
+export interface Entry {
+  readonly job: AgentJob;
+  readonly index: number;
+  readonly arg: unknown;
+  attempts: number;
+  /** Was in a chunk whose thread died: runs alone until it succeeds. */
+  suspect: boolean;
+}
+
+/** A job the agent has just heard of (from an assign or a grant), holding nothing yet. */
+export function newAgentJob(header: JobHeader): AgentJob {
+  return { header, master: header.master.address.node, def: undefined, holding: new Set(), waitingDef: [], lent: new Map(), avgMs: undefined, lastChunk: 1, unsent: undefined };
+}
+
+/**
+ * The `grant` batches for packets taken from the queue: one batch per job, in the order taken,
+ * with the definitions the thief needs. Arguments are widened for the wire (bigints).
+ */
+export function grantBatches(taken: readonly Entry[]): { batches: PacketBatch[]; defs: FunctionDef[] } {
+  const byJob = new Map<AgentJob, Entry[]>();
+  for (const e of taken) {
+    const list = byJob.get(e.job);
+    if (list === undefined) byJob.set(e.job, [e]);
+    else list.push(e);
+  }
+  const batches: PacketBatch[] = [];
+  const defs: FunctionDef[] = [];
+  for (const [job, entries] of byJob) {
+    batches.push({ job: job.header, indices: entries.map((e) => e.index), args: entries.map((e) => wideBigInt(e.arg)), attempts: entries.map((e) => e.attempts) });
+    if (job.def !== undefined && !defs.includes(job.def)) defs.push(job.def);
+  }
+  return { batches, defs };
+}
