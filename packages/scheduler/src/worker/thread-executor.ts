@@ -2,9 +2,9 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from '@armada/actors';
 import { WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
-import type { BatchOutcome, ExecutorOptions, Outcome, TaskExecutor } from './executor.js';
+import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
 import { checkSlowFactor } from './run-batch.js';
-import type { Failure, RunRequest, ThreadReply } from './worker-thread.js';
+import { unpackOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.js';
 
 const DEFAULTS = {
   slowFactor: 1,
@@ -140,7 +140,7 @@ export class ThreadExecutor implements TaskExecutor {
     }
     this.pending = undefined;
     thread.worker.unref();
-    pending.resolve({ outcomes: toOutcomes(reply.values, reply.failures), ms: reply.ms });
+    pending.resolve({ outcomes: unpackOutcomes(reply.values, reply.failures), ms: reply.ms });
   }
 
   /** Called for both the `error` and the `exit` event of a thread; only the first one counts. */
@@ -156,13 +156,6 @@ export class ThreadExecutor implements TaskExecutor {
     this.pending = undefined;
     pending?.reject(error);
   }
-}
-
-function toOutcomes(values: readonly unknown[], failures: readonly Failure[]): Outcome[] {
-  const outcomes: Outcome[] = [];
-  for (let i = 0; i < values.length; i++) outcomes.push({ ok: true, value: values[i] });
-  for (const [index, error] of failures) outcomes[index] = { ok: false, error };
-  return outcomes;
 }
 
 function remember(sent: Set<string>, hash: string): void {
