@@ -15,6 +15,7 @@ import {
   NoRespondersError,
   SerializationError,
   TransportClosedError,
+  type ErrorClass,
 } from './errors.js';
 import { checkActorName, formatAddress, nodeId, randomNodeId, type ActorPath, type Address, type NodeId } from './ids.js';
 import { InMemoryNetwork } from './in-memory-network.js';
@@ -56,8 +57,13 @@ export interface ActorSystemOptions {
   transport?: Transport;
   /** The network of the default in-memory transport; default a private one. */
   network?: InMemoryNetwork;
-  /** Default: {@link CborSerializer}. */
+  /** Default: {@link CborSerializer} rebuilding {@link ActorSystemOptions.errors}. */
   serializer?: Serializer;
+  /**
+   * Error classes that arrive from other nodes as themselves (not as `RemoteError`), on top of
+   * the built-in and `@armada/actors` ones. Ignored when `serializer` is given.
+   */
+  errors?: readonly ErrorClass[];
   /** Default: {@link SystemClock}. */
   clock?: Clock;
   /** Default: {@link ConsoleLogger} at `ARMADA_LOG_LEVEL` (warn). */
@@ -135,7 +141,7 @@ export class ActorSystem implements RefOwner {
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? new ConsoleLogger(undefined, name);
     this.transport = options.transport ?? new InMemoryTransport(options.network ?? new InMemoryNetwork());
-    this.serializer = options.serializer ?? new CborSerializer();
+    this.serializer = options.serializer ?? new CborSerializer({ errors: options.errors ?? [] });
     this.askTimeoutMs = positive(options.askTimeoutMs ?? DEFAULTS.askTimeoutMs, 'askTimeoutMs');
     this.defaultSupervisor = options.supervisor ?? DEFAULT_SUPERVISOR_STRATEGY;
     this.defaultMailbox = { ...MAILBOX_DEFAULTS, ...options.mailbox };

@@ -88,6 +88,27 @@ export class ActorNameTakenError extends ArmadaError {
   }
 }
 
+/** A node id is already on this in-memory network; the second transport was not attached. */
+export class NodeAlreadyJoinedError extends ArmadaError {
+  constructor(readonly node: string) {
+    super(`node ${node} is already on this network`, { code: 'ERR_NODE_ALREADY_JOINED' });
+  }
+}
+
+/** An actor factory given to `spawn` returned something that is not an `Actor`; the actor did not start. */
+export class ActorFactoryError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_ACTOR_FACTORY' });
+  }
+}
+
+/** A test-kit wait (`TestProbe.expectMessage`, `expectNoMessage`, ...) did not see what it waited for. */
+export class ExpectationError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_EXPECTATION' });
+  }
+}
+
 /**
  * An error that was raised on another node and whose class is not known here. Its `name`,
  * `message`, `code` and `stack` are the remote ones.
@@ -99,8 +120,15 @@ export class RemoteError extends ArmadaError {
   }
 }
 
-/** Error classes rebuilt by name when they arrive from another node. */
-export const KNOWN_ERRORS: Record<string, new (...args: never[]) => Error> = {
+/** A constructor of errors that the serializer can rebuild by its `name` when it arrives from another node. */
+export type ErrorClass = new (...args: never[]) => Error;
+
+/**
+ * The error classes every serializer rebuilds: JavaScript's built-in errors and this package's.
+ * A package adds its own classes through `ActorSystemOptions.errors` (or `CborSerializer`'s
+ * `errors` option), never by changing this list.
+ */
+export const ACTOR_ERRORS: readonly ErrorClass[] = Object.freeze([
   Error,
   TypeError,
   RangeError,
@@ -120,4 +148,7 @@ export const KNOWN_ERRORS: Record<string, new (...args: never[]) => Error> = {
   InvalidArgumentError,
   ActorNameTakenError,
   RemoteError,
-};
+  NodeAlreadyJoinedError,
+  ActorFactoryError,
+  ExpectationError,
+]);

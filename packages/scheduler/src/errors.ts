@@ -1,4 +1,13 @@
-import { ArmadaError, KNOWN_ERRORS } from '@armada/actors';
+/**
+ * Errors of `@armada/scheduler`. Each extends `ArmadaError` (`code`, `retryable`, `cause`).
+ *
+ * Adding an error class is one line in one place: append it to {@link SCHEDULER_ERRORS} at the
+ * bottom of this file. Every scheduler node passes that list to its actor system, so the class
+ * crosses the wire as itself; the round-trip test in `test/errors.test.ts` fails until it is listed
+ * (and asks for a sample instance of it).
+ */
+import { ArmadaError, type ErrorClass } from '@armada/actors';
+import { NATS_ERRORS } from '@armada/transport-nats';
 
 /**
  * A function cannot be shipped: it reads a variable from its closure that is neither a parameter,
@@ -85,7 +94,33 @@ export class UnknownStrategyError extends ArmadaError {
   }
 }
 
-Object.assign(KNOWN_ERRORS, {
+/** A placement strategy was given no candidates to choose from. */
+export class NoCandidatesError extends ArmadaError {
+  constructor(message = 'a placement strategy was given no candidates') {
+    super(message, { code: 'ERR_NO_CANDIDATES' });
+  }
+}
+
+/** A placement strategy is malformed (no name, not a class or factory, no `choose`) or chose something that was not offered. */
+export class InvalidStrategyError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_INVALID_STRATEGY' });
+  }
+}
+
+/** A packet reached an agent that does not have its function (the definition was lost or evicted). */
+export class UnknownFunctionError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_UNKNOWN_FUNCTION', retryable: true });
+  }
+}
+
+/**
+ * Every error class a scheduler node rebuilds as itself when it arrives from another node: this
+ * package's and the NATS transport's. Add a new scheduler error class here, one line.
+ */
+export const SCHEDULER_ERRORS: readonly ErrorClass[] = Object.freeze([
+  ...NATS_ERRORS,
   CapturedVariableError,
   NotShippableError,
   TaskError,
@@ -96,4 +131,7 @@ Object.assign(KNOWN_ERRORS, {
   JobTimeoutError,
   ClusterClosedError,
   UnknownStrategyError,
-});
+  NoCandidatesError,
+  InvalidStrategyError,
+  UnknownFunctionError,
+]);

@@ -1,4 +1,9 @@
-import { ArmadaError } from '@armada/actors';
+/**
+ * Errors of `@armada/transport-nats`. Each extends `ArmadaError` (`code`, `retryable`, `cause`).
+ * A new class is added to {@link NATS_ERRORS} at the bottom of this file, so that actor systems
+ * rebuild it as itself when it crosses the wire.
+ */
+import { ArmadaError, type ErrorClass } from '@armada/actors';
 
 /** The command that installs the NATS server on Debian and Ubuntu. */
 export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y nats-server';
@@ -46,6 +51,38 @@ export class NatsAuthError extends ArmadaError {
     super(`NATS at ${servers} rejected the credentials: ${describe(cause)}`, { code: 'ERR_AUTH', retryable: false, cause });
   }
 }
+
+/** A client-library failure while publishing (other than a closed connection); the client error is the `cause`. */
+export class NatsPublishError extends ArmadaError {
+  constructor(readonly subject: string, cause?: unknown) {
+    super(`cannot publish to ${subject}: ${describe(cause)}`, { code: 'ERR_PUBLISH', cause });
+  }
+}
+
+/** `start()` was called on a transport that was already started (or closed); the call changed nothing. */
+export class AlreadyStartedError extends ArmadaError {
+  constructor() {
+    super('transport is already started', { code: 'ERR_ALREADY_STARTED' });
+  }
+}
+
+/** `restart()` was called on a `nats-server` handle after `stop()`; start a new server instead. */
+export class NatsServerStoppedError extends ArmadaError {
+  constructor() {
+    super('nats-server handle was stopped; start a new one', { code: 'ERR_NATS_SERVER_STOPPED' });
+  }
+}
+
+/** Every error class of this package, for `ActorSystemOptions.errors`. Add new classes here. */
+export const NATS_ERRORS: readonly ErrorClass[] = Object.freeze([
+  NatsServerNotFoundError,
+  NatsServerStartError,
+  NatsConnectError,
+  NatsAuthError,
+  NatsPublishError,
+  AlreadyStartedError,
+  NatsServerStoppedError,
+]);
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
