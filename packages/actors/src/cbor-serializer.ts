@@ -89,11 +89,15 @@ function bignumValue(bytes: unknown): bigint {
 addExtension({ Class: WideBigInt, tag: 2, encode: (w: WideBigInt, encode: (v: unknown) => Uint8Array) => encode(bignumBytes(w.value)), decode: bignumValue as never });
 addExtension({ Class: NegativeWideBigInt, tag: 3, encode: (w: WideBigInt, encode: (v: unknown) => Uint8Array) => encode(bignumBytes(-1n - w.value)), decode: ((bytes: unknown) => -1n - bignumValue(bytes)) as never });
 
+const NATIVE_ERRORS = new Set<ErrorClass>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]);
+
 /** Rebuilds a real `Error` of the known class, or a `RemoteError` carrying the remote name. */
 function rebuildError([name, message, code, stack, cause, extra]: WireError): Error {
   const Known = activeErrors.get(name);
   let error: Error;
-  if (Known !== undefined && (Known === Error || Known.prototype instanceof Error) && Known.length <= 1) {
+  // Only JavaScript's own classes are constructed: other constructors take arguments of their own
+  // (a list, a number) and would throw or misbehave when handed the message.
+  if (Known !== undefined && NATIVE_ERRORS.has(Known)) {
     error = new (Known as unknown as new (m: string) => Error)(message);
   } else {
     error = new RemoteError(message, { name });
