@@ -23,8 +23,18 @@ function entries(pkgDir) {
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
+/** Private members are in the .d.ts but not in the API: leave them out so refactors stay quiet. */
+function withoutPrivates(decl) {
+  if (!ts.isClassDeclaration(decl)) return decl;
+  const members = decl.members.filter((m) => {
+    const isPrivate = (ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Private) !== 0;
+    return !isPrivate && !(m.name !== undefined && ts.isPrivateIdentifier(m.name));
+  });
+  return ts.factory.updateClassDeclaration(decl, decl.modifiers, decl.name, decl.typeParameters, decl.heritageClauses, members);
+}
+
 function declarationText(decl) {
-  const text = printer.printNode(ts.EmitHint.Unspecified, decl, decl.getSourceFile());
+  const text = printer.printNode(ts.EmitHint.Unspecified, withoutPrivates(decl), decl.getSourceFile());
   return text.replace(/^export\s+(declare\s+)?/, '').replace(/^declare\s+/, '');
 }
 
@@ -37,8 +47,10 @@ function report(program, checker, { entry, dts }, pkgName) {
   for (const symbol of [...exports].sort((a, b) => a.name.localeCompare(b.name))) {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     const decls = target.declarations ?? [];
-    const origin = decls[0] === undefined ? '?' : relative(root, decls[0].getSourceFile().fileName).replace(/^node_modules\//, '');
-    lines.push(`## ${symbol.name}${target.name !== symbol.name ? ` (= ${target.name})` : ''}  — ${origin.includes('dist/') ? origin.replace(/^packages\/[^/]+\/dist\/src\//, '') : origin}`);
+    // Only a re-export from a dependency names its origin; files inside a package may move freely.
+    const file = decls[0] === undefined ? '' : relative(root, decls[0].getSourceFile().fileName);
+    const origin = file.startsWith('node_modules/') ? ` (from ${file.split('/').slice(1, file.split('/')[1].startsWith('@') ? 3 : 2).join('/')})` : '';
+    lines.push(`## ${symbol.name}${target.name !== symbol.name ? ` (= ${target.name})` : ''}${origin}`);
     lines.push('');
     lines.push('```ts');
     for (const decl of decls) lines.push(declarationText(decl));
