@@ -31,7 +31,9 @@ import { Kind, isWireEnvelope, isWireReply, type WireEnvelope, type WireReply } 
 
 /** A value registered in the container of one spawned actor (and its restarts). */
 export interface Provider {
+  /** The token the value is registered under. */
   readonly token: InjectionToken<unknown>;
+  /** The value injected for it. */
   readonly useValue: unknown;
 }
 
@@ -115,9 +117,13 @@ export class ActorSystem implements RefOwner {
   readonly node: NodeId;
   /** The DI container actors are resolved from. */
   readonly container: DependencyContainer;
+  /** The clock ask timeouts and restart windows run on. */
   readonly clock: Clock;
+  /** The system's logger; actors get it as `context.log`. */
   readonly log: Logger;
+  /** Where undeliverable messages go; subscribe to observe them. */
   readonly deadLetters: DeadLetters;
+  /** The transport linking this node to others; closed by `terminate()`. */
   readonly transport: Transport;
   private readonly serializer: Serializer;
   private readonly askTimeoutMs: number;

@@ -137,6 +137,7 @@ export class CborSerializer implements Serializer {
     this.errors = new Map([...ACTOR_ERRORS, ...(options.errors ?? [])].map((Class) => [Class.name, Class]));
   }
 
+  /** CBOR bytes for `value`; throws `SerializationError` for what cbor-x cannot encode (functions, symbols, cycles). */
   encode(value: unknown): Uint8Array {
     try {
       return this.encoder.encode(value);
@@ -145,6 +146,7 @@ export class CborSerializer implements Serializer {
     }
   }
 
+  /** The value in `bytes`; errors come back as their class when it is known to this serializer. Throws `SerializationError`. */
   decode(bytes: Uint8Array, refs: RefResolver): unknown {
     const previous = activeResolver;
     const previousErrors = activeErrors;

@@ -20,28 +20,41 @@ export class ArmadaError extends Error {
 
 /** An `ask` got no reply within its timeout. The target may still process the message. */
 export class AskTimeoutError extends ArmadaError {
-  constructor(readonly target: string, readonly timeoutMs: number) {
+  constructor(
+    /** The address asked, as `armada://node/path`. */ readonly target: string,
+    /** The timeout that expired. */ readonly timeoutMs: number,
+  ) {
     super(`ask to ${target} timed out after ${timeoutMs} ms`, { code: 'ERR_ASK_TIMEOUT', retryable: true });
   }
 }
 
 /** The target node is up but has no actor at the path (it never existed or has stopped). */
 export class ActorNotFoundError extends ArmadaError {
-  constructor(readonly target: string) {
+  constructor(
+    /** The address that has no actor. */
+    readonly target: string,
+  ) {
     super(`no actor at ${target}`, { code: 'ERR_ACTOR_NOT_FOUND' });
   }
 }
 
 /** Nobody serves the target node: the message could not be delivered at all. */
 export class NoRespondersError extends ArmadaError {
-  constructor(readonly node: string, cause?: unknown) {
+  constructor(
+    /** The node nobody serves. */
+    readonly node: string,
+    cause?: unknown,
+  ) {
     super(`no node ${node} is reachable`, { code: 'ERR_NO_RESPONDERS', retryable: true, cause });
   }
 }
 
 /** The actor stopped before it handled the message. */
 export class ActorStoppedError extends ArmadaError {
-  constructor(readonly target: string) {
+  constructor(
+    /** The address of the stopped actor. */
+    readonly target: string,
+  ) {
     super(`actor ${target} stopped before handling the message`, { code: 'ERR_ACTOR_STOPPED' });
   }
 }
@@ -55,7 +68,12 @@ export class TransportClosedError extends ArmadaError {
 
 /** An encoded message is larger than the transport accepts. Nothing was sent. */
 export class PayloadTooLargeError extends ArmadaError {
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    /** Encoded size in bytes. */
+    readonly size: number,
+    /** The transport's limit in bytes. */
+    readonly limit: number,
+  ) {
     super(`message of ${size} bytes exceeds the limit of ${limit} bytes`, { code: 'ERR_PAYLOAD_TOO_LARGE' });
   }
 }
@@ -69,7 +87,12 @@ export class SerializationError extends ArmadaError {
 
 /** The target's mailbox is full and its overflow policy dropped the message. */
 export class MailboxFullError extends ArmadaError {
-  constructor(readonly target: string, readonly capacity: number) {
+  constructor(
+    /** The address of the actor whose mailbox is full. */
+    readonly target: string,
+    /** The mailbox's capacity. */
+    readonly capacity: number,
+  ) {
     super(`mailbox of ${target} is full (capacity ${capacity})`, { code: 'ERR_MAILBOX_FULL', retryable: true });
   }
 }
@@ -83,14 +106,20 @@ export class InvalidArgumentError extends ArmadaError {
 
 /** An actor name is already taken by a sibling. */
 export class ActorNameTakenError extends ArmadaError {
-  constructor(readonly path: string) {
+  constructor(
+    /** The path that is taken. */
+    readonly path: string,
+  ) {
     super(`an actor already lives at ${path}`, { code: 'ERR_NAME_TAKEN' });
   }
 }
 
 /** A node id is already on this in-memory network; the second transport was not attached. */
 export class NodeAlreadyJoinedError extends ArmadaError {
-  constructor(readonly node: string) {
+  constructor(
+    /** The node id that is taken. */
+    readonly node: string,
+  ) {
     super(`node ${node} is already on this network`, { code: 'ERR_NODE_ALREADY_JOINED' });
   }
 }

@@ -14,7 +14,12 @@ import { NATS_ERRORS } from '@armada/transport-nats';
  * a standard global nor a key of the environment passed with it.
  */
 export class CapturedVariableError extends ArmadaError {
-  constructor(readonly variables: readonly string[], readonly functionName: string) {
+  constructor(
+    /** The captured names. */
+    readonly variables: readonly string[],
+    /** The function's name, or `anonymous`. */
+    readonly functionName: string,
+  ) {
     super(
       `function ${functionName} captures ${variables.map((v) => `"${v}"`).join(', ')}; ` +
         `pass ${variables.length === 1 ? 'it' : 'them'} in the environment ({ env: { ${variables.join(', ')} } }) ` +
@@ -35,8 +40,11 @@ export class NotShippableError extends ArmadaError {
 export class TaskError extends ArmadaError {
   constructor(
     message: string,
+    /** The `name` of the error user code threw (`RangeError`, ...). */
     readonly remoteName: string,
+    /** The input index of the packet that failed. */
     readonly index: number,
+    /** The machine it ran on. */
     readonly machine: string,
     remoteStack?: string,
   ) {
@@ -54,28 +62,47 @@ export class WorkerCrashedError extends ArmadaError {
 
 /** A packet failed more often than `maxRetries` allows; `cause` is the last failure. */
 export class RetriesExhaustedError extends ArmadaError {
-  constructor(readonly index: number, readonly attempts: number, cause: unknown) {
+  constructor(
+    /** The input index of the packet. */
+    readonly index: number,
+    /** How often it was run. */
+    readonly attempts: number,
+    cause: unknown,
+  ) {
     super(`packet ${index} failed ${attempts} times; giving up (maxRetries ${attempts - 1})`, { code: 'ERR_RETRIES_EXHAUSTED', cause });
   }
 }
 
 /** No live machine was available within the wait timeout. */
 export class NoMachinesError extends ArmadaError {
-  constructor(readonly waitedMs: number, detail = '') {
+  constructor(
+    /** How long the call waited for a machine. */
+    readonly waitedMs: number,
+    detail = '',
+  ) {
     super(`no machine available after waiting ${waitedMs} ms${detail}`, { code: 'ERR_NO_MACHINES', retryable: true });
   }
 }
 
 /** The machine holding a packet was declared dead (missed heartbeats) before it answered. */
 export class MachineLostError extends ArmadaError {
-  constructor(readonly machine: string, readonly reason: string) {
+  constructor(
+    /** The machine declared dead. */
+    readonly machine: string,
+    /** Why it was declared dead. */
+    readonly reason: string,
+  ) {
     super(`machine ${machine} was lost: ${reason}`, { code: 'ERR_MACHINE_LOST', retryable: true });
   }
 }
 
 /** A `dmap` did not finish within its `timeoutMs`; its remaining packets were cancelled. */
 export class JobTimeoutError extends ArmadaError {
-  constructor(readonly timeoutMs: number, readonly done: number, readonly total: number) {
+  constructor(
+    /** The job's `timeoutMs`. */ readonly timeoutMs: number,
+    /** Results that had arrived. */ readonly done: number,
+    /** Inputs read so far. */ readonly total: number,
+  ) {
     super(`dmap timed out after ${timeoutMs} ms with ${done} of ${total} results`, { code: 'ERR_JOB_TIMEOUT', retryable: true });
   }
 }
@@ -89,7 +116,11 @@ export class ClusterClosedError extends ArmadaError {
 
 /** No placement strategy or steal policy is registered under a name. */
 export class UnknownStrategyError extends ArmadaError {
-  constructor(readonly strategy: string, known: readonly string[]) {
+  constructor(
+    /** The name asked for. */
+    readonly strategy: string,
+    known: readonly string[],
+  ) {
     super(`unknown placement strategy "${strategy}"; known: ${known.join(', ')}`, { code: 'ERR_UNKNOWN_STRATEGY' });
   }
 }

@@ -22,7 +22,9 @@ export interface NodeOptions {
   network?: InMemoryNetwork;
   /** The node id; default a generated one. */
   nodeId?: string;
+  /** Time for heartbeats, timeouts and back-off; default the system clock. Inject a simulated one in tests. */
   clock?: Clock;
+  /** Where the node logs; default a `ConsoleLogger` at `ARMADA_LOG_LEVEL`. */
   logger?: Logger;
   /** Randomness (`() => [0, 1)`) for victims and placement; seed it in simulation. */
   random?: () => number;

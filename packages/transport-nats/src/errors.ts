@@ -13,7 +13,10 @@ export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y na
  * The message always says how to install it (Debian package `nats-server`).
  */
 export class NatsServerNotFoundError extends ArmadaError {
-  constructor(readonly searched: readonly string[]) {
+  constructor(
+    /** The paths that were searched. */
+    readonly searched: readonly string[],
+  ) {
     super(
       `nats-server was not found (looked in ${searched.join(', ')}); ` +
         `install it with \`${NATS_SERVER_INSTALL_HINT}\` (Debian package nats-server)`,
@@ -27,7 +30,12 @@ export class NatsServerNotFoundError extends ArmadaError {
  * time. `output` holds what the server printed, and the process has been killed.
  */
 export class NatsServerStartError extends ArmadaError {
-  constructor(message: string, readonly output: string, cause?: unknown) {
+  constructor(
+    message: string,
+    /** What the server printed before it failed. */
+    readonly output: string,
+    cause?: unknown,
+  ) {
     super(`${message}\n--- nats-server output ---\n${output.trimEnd()}`, { code: 'ERR_NATS_SERVER_START', retryable: true, cause });
   }
 }
@@ -54,7 +62,11 @@ export class NatsAuthError extends ArmadaError {
 
 /** A client-library failure while publishing (other than a closed connection); the client error is the `cause`. */
 export class NatsPublishError extends ArmadaError {
-  constructor(readonly subject: string, cause?: unknown) {
+  constructor(
+    /** The subject the publish was for. */
+    readonly subject: string,
+    cause?: unknown,
+  ) {
     super(`cannot publish to ${subject}: ${describe(cause)}`, { code: 'ERR_PUBLISH', cause });
   }
 }

@@ -14,6 +14,7 @@ export interface Received<T> {
  * by a timeout. Pass `probe.ref` wherever an actor ref is expected.
  */
 export class TestProbe<T = unknown> {
+  /** The probe's actor; every message sent to it is recorded in arrival order. */
   readonly ref: ActorRef<T>;
   private readonly queue: Received<T>[] = [];
   private waiter: (() => void) | undefined;

@@ -6,7 +6,9 @@ import { ArmadaError } from '@armada/actors';
  */
 export class SimulationTimeoutError extends ArmadaError {
   constructor(
+    /** The simulated time budget of the run. */
     readonly maxSimulatedMs: number,
+    /** The simulated clock when it gave up. */
     readonly atMs: number,
     state: string,
   ) {
@@ -20,6 +22,7 @@ export class SimulationTimeoutError extends ArmadaError {
  */
 export class SimulationStalledError extends ArmadaError {
   constructor(
+    /** The simulated clock when it stalled. */
     readonly atMs: number,
     reason: string,
   ) {
