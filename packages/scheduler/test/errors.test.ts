@@ -3,12 +3,13 @@ import * as actors from '@armada/actors';
 import { Actor, ActorSystem, ArmadaError, InMemoryNetwork, RemoteError, type ErrorClass } from '@armada/actors';
 import * as nats from '@armada/transport-nats';
 import * as scheduler from '../src/index.js';
+import * as testing from '../src/testing/index.js';
 import { SCHEDULER_ERRORS, TaskError } from '../src/index.js';
 
 const cause = new RangeError('the cause');
 
 /**
- * One instance of every error class the three public entry points export. A new class fails the
+ * One instance of every error class the public entry points export (and the simulation's). A new class fails the
  * first test until it has a sample here and is listed in its package's errors list.
  */
 const SAMPLES: Record<string, () => Error> = {
@@ -47,6 +48,8 @@ const SAMPLES: Record<string, () => Error> = {
   NoCandidatesError: () => new scheduler.NoCandidatesError(),
   InvalidStrategyError: () => new scheduler.InvalidStrategyError('no choose method'),
   UnknownFunctionError: () => new scheduler.UnknownFunctionError('not cached'),
+  SimulationTimeoutError: () => new testing.SimulationTimeoutError(60_000, 60_001, '3 messages in flight'),
+  SimulationStalledError: () => new testing.SimulationStalledError(42, 'nothing scheduled'),
 };
 
 function errorClasses(entry: Record<string, unknown>): Map<string, ErrorClass> {
@@ -57,7 +60,8 @@ function errorClasses(entry: Record<string, unknown>): Map<string, ErrorClass> {
   return found;
 }
 
-const PUBLIC_ERRORS = new Map([...errorClasses(actors), ...errorClasses(nats), ...errorClasses(scheduler)]);
+const PUBLIC_ERRORS = new Map([...errorClasses(actors), ...errorClasses(nats), ...errorClasses(scheduler), ...errorClasses(testing)]);
+const WIRE_ERRORS = [...SCHEDULER_ERRORS, ...testing.SIMULATION_ERRORS];
 
 /** Answers `{ error }` with the error it received, so each error crosses the wire twice. */
 class Echo extends Actor<{ error: Error }> {
@@ -83,7 +87,7 @@ describe('public error classes', () => {
   }
 
   it('every exported error class extends ArmadaError, is registered for the wire and has a sample', () => {
-    const registered = new Set<ErrorClass>([...actors.ACTOR_ERRORS, ...SCHEDULER_ERRORS]);
+    const registered = new Set<ErrorClass>([...actors.ACTOR_ERRORS, ...WIRE_ERRORS]);
     for (const [name, Class] of PUBLIC_ERRORS) {
       expect(Class === ArmadaError || Class.prototype instanceof ArmadaError, `${name} extends ArmadaError`).to.equal(true);
       expect(registered.has(Class), `${name} is missing from its package's errors list`).to.equal(true);
@@ -92,8 +96,8 @@ describe('public error classes', () => {
     expect(Object.keys(SAMPLES).filter((name) => !PUBLIC_ERRORS.has(name)), 'samples of classes that are not exported').to.deep.equal([]);
   });
 
-  it('each crosses the wire between scheduler nodes as its own class, with code, retryable and cause', async () => {
-    const roundTrip = await pair(SCHEDULER_ERRORS);
+  it('each crosses the wire as its own class on systems given its package list, with code, retryable and cause', async () => {
+    const roundTrip = await pair(WIRE_ERRORS);
     for (const [name, Class] of PUBLIC_ERRORS) {
       const sent = SAMPLES[name]!() as ArmadaError;
       const back = (await roundTrip(sent)) as ArmadaError;

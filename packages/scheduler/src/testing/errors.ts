@@ -1,4 +1,4 @@
-import { ArmadaError } from '@armada/actors';
+import { ArmadaError, type ErrorClass } from '@armada/actors';
 
 /**
  * `Simulation.run` gave up: the promise had not settled after `maxSimulatedMs` of simulated time.
@@ -29,3 +29,6 @@ export class SimulationStalledError extends ArmadaError {
     super(`the simulation stalled at ${atMs} simulated ms: ${reason}`, { code: 'ERR_SIMULATION_STALLED' });
   }
 }
+
+/** The simulation's error classes, for `ActorSystem.create({ errors })` where they must cross the wire as themselves. */
+export const SIMULATION_ERRORS: readonly ErrorClass[] = Object.freeze([SimulationTimeoutError, SimulationStalledError]);
