@@ -1,4 +1,4 @@
-import { wideBigInt } from '@armada/actors';
+import { wideBigInt } from '@armada/actors/internal';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { MachineId } from '../ids.js';
 import type { JobHeader, PacketBatch } from '../packet.js';

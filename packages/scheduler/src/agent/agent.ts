@@ -1,5 +1,5 @@
-import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
-import { RateLimitedWarning } from '@armada/actors/internal';
+import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
+import { RateLimitedWarning, wideBigInt } from '@armada/actors/internal';
 import { RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';

@@ -1,4 +1,6 @@
-import { wideBigInt, type Clock } from '@armada/actors';
+import type { Clock } from '@armada/actors';
+import { wideBigInt } from '@armada/actors/internal';
+import { InvalidStrategyError } from '../errors.js';
 import type { JobId } from '../ids.js';
 import type { PacketBatch } from '../packet.js';
 import { HealthRound } from '../placement/placement-strategy.js';
@@ -111,7 +113,7 @@ export class PlacementPass {
     const { candidates, slots } = this.members.candidates(fresh, quietBefore);
     const chosen = strategy.choose(candidates);
     const at = candidates.indexOf(chosen);
-    if (at < 0) throw new TypeError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
+    if (at < 0) throw new InvalidStrategyError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
     return slots[at]!;
   }
 
