@@ -38,6 +38,7 @@ const SAMPLES: Record<string, () => Error> = {
   CapturedVariableError: () => new scheduler.CapturedVariableError(['k'], 'f'),
   NotShippableError: () => new scheduler.NotShippableError('a class'),
   TaskError: () => new scheduler.TaskError('boom', 'RangeError', 3, 'm1', 'RangeError: boom\n    at f'),
+  TaskTimeoutError: () => new scheduler.TaskTimeoutError(3, 2000, 'm1'),
   WorkerCrashedError: () => new scheduler.WorkerCrashedError('exited', cause),
   RetriesExhaustedError: () => new scheduler.RetriesExhaustedError(3, 4, cause),
   NoMachinesError: () => new scheduler.NoMachinesError(100),
