@@ -33,8 +33,9 @@
  *    a real re-registration (the machine forgot this master) re-places its packets; heartbeats
  *    carry the version of the peer list the machine has, and a stale one is sent again.
  *
- * So once messages flow again, a run resumes within two heartbeats (plus `deadAfterMs` and the
- * next `master-hello` when the master declared machines dead meanwhile).
+ * So once messages flow again, a run resumes within two heartbeats. A machine the master declared
+ * dead meanwhile learns it from its next heartbeat's reply and registers again; one that gave the
+ * master up (`masterTimeoutMs`) registers again at the master's next `master-hello`.
  */
 import type { ActorRef } from '@armada/actors';
 import type { AgentRef } from '../agent/protocol.js';
