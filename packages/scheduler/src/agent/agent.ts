@@ -362,7 +362,13 @@ export class Agent extends Actor<AgentMsg | Internal> {
       const { indices, args, attempts } = batch;
       for (let k = 0; k < indices.length; k++) {
         const index = indices[k]!;
-        if (job.holding.has(index)) continue;
+        if (job.holding.has(index)) {
+          // Lent from here and now given back (stolen back, or placed here again): it runs here, and
+          // the release of the old loan that may still come finds nothing to drop.
+          const loan = job.lent.get(index);
+          if (loan !== undefined && job.lent.delete(index)) this.queue.push(loan.entry);
+          continue;
+        }
         job.holding.add(index);
         this.queue.push({ job, index, arg: args[k], attempts: attempts?.[k] ?? 0, suspect: false });
       }
