@@ -85,6 +85,23 @@ export class UnknownStrategyError extends ArmadaError {
   }
 }
 
+/**
+ * Arguments do not fit the declared parameters of the function they are meant for; thrown before
+ * anything is sent. `path` starts at the parameter's name and leads to the value at fault
+ * (`b[3].rows`, `m.get("k")`), or is `arguments` when there are too many; `expected` is the type
+ * there in TypeScript syntax, `given` a short description of the value found.
+ */
+export class ArgumentTypeError extends ArmadaError {
+  constructor(
+    readonly functionName: string,
+    readonly path: string,
+    readonly expected: string,
+    readonly given: string,
+  ) {
+    super(`${functionName}: ${path}: expected ${expected}, given ${given}`, { code: 'ERR_ARGUMENT_TYPE' });
+  }
+}
+
 Object.assign(KNOWN_ERRORS, {
   CapturedVariableError,
   NotShippableError,
@@ -96,4 +113,5 @@ Object.assign(KNOWN_ERRORS, {
   JobTimeoutError,
   ClusterClosedError,
   UnknownStrategyError,
+  ArgumentTypeError,
 });

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type ts from 'typescript';
+import { InvalidArgumentError } from '@armada/actors';
+import type { TypeDesc } from './type-desc.js';
+import { TypeToDesc } from './type-to-desc.js';
+import { typescript, type TypeScript } from './typescript-module.js';
+
+export { describeType, TYPED_ARRAY_NAMES, type TypeDesc, type TypedArrayName } from './type-desc.js';
+
+/** One parameter of an exported function. */
+export interface ParamSignature {
+  /** The parameter's name; a destructured parameter is named `arg<i>` after its position. */
+  name: string;
+  /**
+   * Its declared type; `null` for plain JavaScript, where only the arity is checked. For a rest
+   * parameter, the type of the whole rest array (`number[]`, or a tuple).
+   */
+  type: TypeDesc | null;
+  /** Declared with `?` or a default value: it may be left out or passed as `undefined`. */
+  optional: boolean;
+  /** A `...rest` parameter (always the last one). */
+  rest: boolean;
+}
+
+/** An exported function as callers see it: its export name and parameters. */
+export interface FunctionSignature {
+  name: string;
+  params: ParamSignature[];
+}
+
+const JS_FILE = /\.[cm]?jsx?$/i;
+
+const compilerOptions = (ts: TypeScript): ts.CompilerOptions => ({
+  noLib: true,
+  noResolve: true,
+  noEmit: true,
+  strict: true,
+  allowJs: true,
+  checkJs: false,
+  skipLibCheck: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleDetection: ts.ModuleDetectionKind.Force,
+  jsx: ts.JsxEmit.Preserve,
+  types: [],
+});
+
+/** The standard-library files that declare what parameter types can name (arrays, typed arrays, `Map`, `Set`, `Date`, utility types). */
+const LIB_FILES = ['lib.es5.d.ts', 'lib.es2015.collection.d.ts', 'lib.es2020.bigint.d.ts'];
+
+/** Parsed once per process: a lib file is ~200 KB and the same for every read. */
+let libSourceFiles: Map<string, ts.SourceFile> | undefined;
+
+function libraries(ts: TypeScript): Map<string, ts.SourceFile> {
+  if (libSourceFiles !== undefined) return libSourceFiles;
+  const libDir = dirname(ts.getDefaultLibFilePath({}));
+  libSourceFiles = new Map(
+    LIB_FILES.map((name) => [`/lib/${name}`, ts.createSourceFile(`/lib/${name}`, readFileSync(join(libDir, name), 'utf8'), ts.ScriptTarget.ES2022, false)]),
+  );
+  return libSourceFiles;
+}
+
+/**
+ * Reads the exported functions of a module's source (TS or JS) with the TypeScript compiler API.
+ *
+ * The file is read alone: its imports are not followed, so a type imported from another file is
+ * accepted unchecked (`{ kind: 'any', reason: 'unresolved' }`), as is an unconstrained generic
+ * (`'generic'`; a constrained one is checked against its constraint). Types declared in the file
+ * itself — interfaces, aliases, enums — and the standard ones resolve fully.
+ *
+ * What counts as an exported function: `export function f`, `export const f = (...) => ...` or a
+ * function expression (any exported `const` whose type is callable), `export { a as b }` of a local
+ * function (named `b`), and `export default function` / `export default (...) => ...`, named
+ * `default` as in the module's namespace object. Re-exports from other files (`export { x } from`,
+ * `export *`) are not listed: their signatures are in files this read does not see. An overloaded
+ * function is read through its implementation signature. Classes and non-callable values are not
+ * functions and are left out.
+ *
+ * `fileName` decides the dialect: `.js`, `.mjs`, `.cjs`, `.jsx` are plain JavaScript, read for
+ * arity only (every `type` is `null`; JSDoc is not read); anything else is TypeScript.
+ *
+ * @throws InvalidArgumentError when the source does not parse, naming the file, line and column.
+ */
+export function readSignatures(source: string, fileName: string): FunctionSignature[] {
+  const ts = typescript();
+  const isJs = JS_FILE.test(fileName);
+  const path = isJs ? '/input.js' : fileName.toLowerCase().endsWith('.tsx') ? '/input.tsx' : '/input.ts';
+  const libs = libraries(ts);
+  const input = ts.createSourceFile(path, source, ts.ScriptTarget.ES2022, true, isJs ? ts.ScriptKind.JS : undefined);
+  const host: ts.CompilerHost = {
+    getSourceFile: (name) => (name === path ? input : libs.get(name)),
+    getDefaultLibFileName: () => '/lib/lib.es5.d.ts',
+    writeFile: () => undefined,
+    getCurrentDirectory: () => '/',
+    getCanonicalFileName: (name) => name,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => '\n',
+    fileExists: (name) => name === path || libs.has(name),
+    readFile: () => undefined,
+  };
+  const program = ts.createProgram([path, ...libs.keys()], compilerOptions(ts), host);
+  const syntaxError = program.getSyntacticDiagnostics(input)[0];
+  if (syntaxError !== undefined) throw new InvalidArgumentError(`cannot read the signatures of ${fileName}: ${formatDiagnostic(ts, syntaxError, fileName)}`);
+  const checker = program.getTypeChecker();
+  const moduleSymbol = checker.getSymbolAtLocation(input);
+  if (moduleSymbol === undefined) return [];
+  const libFiles = new Set(libs.values());
+  const toDesc = new TypeToDesc(ts, checker, (file) => libFiles.has(file));
+  const signatures: FunctionSignature[] = [];
+  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+    const signature = readExport(ts, exported, input, checker);
+    if (signature === undefined) continue;
+    signatures.push({ name: exported.getName(), params: signature.parameters.map((p, i) => readParam(ts, p, i, isJs, checker, toDesc)) });
+  }
+  return signatures;
+}
+
+/** The call signature of an exported local function, or `undefined` when the export is not one. */
+function readExport(ts: TypeScript, exported: ts.Symbol, file: ts.SourceFile, checker: ts.TypeChecker): ts.Signature | undefined {
+  const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+  const declarations = symbol.getDeclarations() ?? [];
+  if (declarations.length === 0 || declarations.some((d) => d.getSourceFile() !== file)) return undefined;
+  if (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias) && !(symbol.flags & ts.SymbolFlags.Function)) return undefined;
+  const implementation = declarations.find((d): d is ts.FunctionDeclaration => ts.isFunctionDeclaration(d) && d.body !== undefined);
+  if (implementation !== undefined) return checker.getSignatureFromDeclaration(implementation);
+  const callable = ts.isExportAssignment(declarations[0]!) ? checker.getTypeAtLocation(declarations[0].expression) : checker.getTypeOfSymbolAtLocation(symbol, declarations[0]!);
+  const signatures = callable.getCallSignatures();
+  if (signatures.length === 0 || callable.getConstructSignatures().length > 0) return undefined;
+  // Several call signatures without an implementation in sight: the widest one, read leniently.
+  return signatures.reduce((widest, s) => (s.parameters.length > widest.parameters.length ? s : widest));
+}
+
+function readParam(ts: TypeScript, symbol: ts.Symbol, index: number, isJs: boolean, checker: ts.TypeChecker, toDesc: TypeToDesc): ParamSignature {
+  const declaration = symbol.valueDeclaration;
+  if (declaration === undefined || !ts.isParameter(declaration)) {
+    return { name: symbol.getName(), type: isJs ? null : toDesc.describe(checker.getTypeOfSymbol(symbol)), optional: false, rest: false };
+  }
+  const name = ts.isIdentifier(declaration.name) ? declaration.name.text : `arg${index}`;
+  const optional = declaration.questionToken !== undefined || declaration.initializer !== undefined;
+  const rest = declaration.dotDotDotToken !== undefined;
+  if (isJs) return { name, type: null, optional, rest };
+  const type = declaration.type !== undefined ? checker.getTypeFromTypeNode(declaration.type) : checker.getTypeOfSymbolAtLocation(symbol, declaration);
+  return { name, type: toDesc.describe(type, optional), optional, rest };
+}
+
+function formatDiagnostic(ts: TypeScript, diagnostic: ts.Diagnostic, fileName: string): string {
+  const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+  if (diagnostic.file === undefined || diagnostic.start === undefined) return text;
+  const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+  return `${fileName}:${line + 1}:${character + 1}: ${text}`;
+}
