@@ -185,7 +185,10 @@ function checkObject(desc: ObjectDesc, object: object, scope: Scope | undefined,
     const value = present ? record[prop.name] : undefined;
     if (value === undefined && prop.optional) continue;
     const found = deeper(prop.type, value, scope, depth);
-    if (found !== undefined) return at(present ? found : { ...found, missing: true }, segmentFor(prop.name));
+    if (found === undefined) continue;
+    // An array, Map, Date, ... where a plain object belongs is the mistake, not its missing properties.
+    if (!isPlainObject(object)) return mismatch(desc, object);
+    return at(present ? found : { ...found, missing: true }, segmentFor(prop.name));
   }
   if (desc.index === undefined || desc.index.kind === 'any') return undefined;
   let declared = declaredNames.get(desc);
@@ -196,6 +199,11 @@ function checkObject(desc: ObjectDesc, object: object, scope: Scope | undefined,
     if (found !== undefined) return at(found, segmentFor(key));
   }
   return undefined;
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function segmentFor(name: string): string {
