@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type ts from 'typescript';
 import { InvalidArgumentError } from '@armada/actors';
 import type { TypeDesc } from './type-desc.js';
+import { SIGNATURE_LIB } from './signature-lib.js';
 import { TypeToDesc } from './type-to-desc.js';
 import { typescript, type TypeScript } from './typescript-module.js';
 
@@ -46,19 +45,14 @@ const compilerOptions = (ts: TypeScript): ts.CompilerOptions => ({
   types: [],
 });
 
-/** The standard-library files that declare what parameter types can name (arrays, typed arrays, `Map`, `Set`, `Date`, utility types). */
-const LIB_FILES = ['lib.es5.d.ts', 'lib.es2015.collection.d.ts', 'lib.es2020.bigint.d.ts'];
+const LIB_PATH = '/lib.signatures.d.ts';
 
-/** Parsed once per process: a lib file is ~200 KB and the same for every read. */
-let libSourceFiles: Map<string, ts.SourceFile> | undefined;
+/** Parsed once per process and shared by every program: lib files are immutable. */
+let libSourceFile: ts.SourceFile | undefined;
 
-function libraries(ts: TypeScript): Map<string, ts.SourceFile> {
-  if (libSourceFiles !== undefined) return libSourceFiles;
-  const libDir = dirname(ts.getDefaultLibFilePath({}));
-  libSourceFiles = new Map(
-    LIB_FILES.map((name) => [`/lib/${name}`, ts.createSourceFile(`/lib/${name}`, readFileSync(join(libDir, name), 'utf8'), ts.ScriptTarget.ES2022, false)]),
-  );
-  return libSourceFiles;
+function library(ts: TypeScript): ts.SourceFile {
+  libSourceFile ??= ts.createSourceFile(LIB_PATH, SIGNATURE_LIB, ts.ScriptTarget.ES2022, false);
+  return libSourceFile;
 }
 
 /**
@@ -86,27 +80,26 @@ export function readSignatures(source: string, fileName: string): FunctionSignat
   const ts = typescript();
   const isJs = JS_FILE.test(fileName);
   const path = isJs ? '/input.js' : fileName.toLowerCase().endsWith('.tsx') ? '/input.tsx' : '/input.ts';
-  const libs = libraries(ts);
+  const lib = library(ts);
   const input = ts.createSourceFile(path, source, ts.ScriptTarget.ES2022, true, isJs ? ts.ScriptKind.JS : undefined);
   const host: ts.CompilerHost = {
-    getSourceFile: (name) => (name === path ? input : libs.get(name)),
-    getDefaultLibFileName: () => '/lib/lib.es5.d.ts',
+    getSourceFile: (name) => (name === path ? input : name === LIB_PATH ? lib : undefined),
+    getDefaultLibFileName: () => LIB_PATH,
     writeFile: () => undefined,
     getCurrentDirectory: () => '/',
     getCanonicalFileName: (name) => name,
     useCaseSensitiveFileNames: () => true,
     getNewLine: () => '\n',
-    fileExists: (name) => name === path || libs.has(name),
+    fileExists: (name) => name === path || name === LIB_PATH,
     readFile: () => undefined,
   };
-  const program = ts.createProgram([path, ...libs.keys()], compilerOptions(ts), host);
+  const program = ts.createProgram([path, LIB_PATH], compilerOptions(ts), host);
   const syntaxError = program.getSyntacticDiagnostics(input)[0];
   if (syntaxError !== undefined) throw new InvalidArgumentError(`cannot read the signatures of ${fileName}: ${formatDiagnostic(ts, syntaxError, fileName)}`);
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(input);
   if (moduleSymbol === undefined) return [];
-  const libFiles = new Set(libs.values());
-  const toDesc = new TypeToDesc(ts, checker, (file) => libFiles.has(file));
+  const toDesc = new TypeToDesc(ts, checker, (file) => file === lib);
   const signatures: FunctionSignature[] = [];
   for (const exported of checker.getExportsOfModule(moduleSymbol)) {
     const signature = readExport(ts, exported, input, checker);

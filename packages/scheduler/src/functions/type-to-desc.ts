@@ -164,15 +164,18 @@ export class TypeToDesc {
 
   private visitObject(type: ts.Type, depth: number): TypeDesc {
     const checker = this.checker;
+    const properties = checker.getPropertiesOfType(type);
+    const indexInfo = checker.getIndexInfosOfType(type).find((info) => info.keyType.flags & this.ts.TypeFlags.String);
+    // `{}` and empty interfaces take every value but null and undefined, primitives included.
+    if (properties.length === 0 && indexInfo === undefined) return { kind: 'union', members: NON_NULLISH, name: '{}' };
     const props: PropDesc[] = [];
-    for (const symbol of checker.getPropertiesOfType(type)) {
+    for (const symbol of properties) {
       const propType = checker.getTypeOfSymbol(symbol);
       // Methods cannot travel; they are not checked.
       if (symbol.flags & this.ts.SymbolFlags.Method) continue;
       const optional = (symbol.flags & this.ts.SymbolFlags.Optional) !== 0;
       props.push({ name: symbol.getName(), type: this.visitOptional(propType, optional, depth + 1), optional });
     }
-    const indexInfo = checker.getIndexInfosOfType(type).find((info) => info.keyType.flags & this.ts.TypeFlags.String);
     const name = this.displayName(type);
     return {
       kind: 'object',
@@ -216,6 +219,15 @@ export class TypeToDesc {
     return name;
   }
 }
+
+const NON_NULLISH: readonly TypeDesc[] = [
+  { kind: 'number' },
+  { kind: 'string' },
+  { kind: 'boolean' },
+  { kind: 'bigint' },
+  { kind: 'object', props: [] },
+  { kind: 'function' },
+];
 
 /** TypeScript's error type is an `any` whose intrinsic name is `error` (an unresolved name). */
 function isErrorType(type: ts.Type): boolean {

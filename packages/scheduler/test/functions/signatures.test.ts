@@ -47,11 +47,20 @@ describe('readSignatures', () => {
       expect(sigs.find((s) => s.name === 'square')!.params[0]).to.deep.include({ name: 'x', type: num });
     });
 
+    it('reads a const typed with a function type, and leaves out a this parameter', () => {
+      expect(readSignatures('export const typed: (a: number, b?: string) => void = (a, b) => {};', 'f.ts')[0]!.params).to.deep.equal([
+        { name: 'a', type: num, optional: false, rest: false },
+        { name: 'b', type: str, optional: true, rest: false },
+      ]);
+      expect(params('export function g(this: { n: number }, a: number) {}', 'g').map((p) => p.name)).to.deep.equal(['a']);
+    });
+
     it('names a default export "default", as the module namespace does', () => {
       expect(readSignatures('export default function (x: number) { return x; }', 'f.ts')).to.deep.equal([
         { name: 'default', params: [{ name: 'x', type: num, optional: false, rest: false }] },
       ]);
       expect(readSignatures('export default (s: string) => s;', 'f.ts')[0]!.name).to.equal('default');
+      expect(readSignatures('function h(s: string) {}\nexport default h;', 'f.ts')[0]).to.deep.equal({ name: 'default', params: [{ name: 's', type: str, optional: false, rest: false }] });
     });
 
     it('leaves out re-exports from other files, whose signatures it cannot see', () => {
@@ -196,6 +205,26 @@ describe('readSignatures', () => {
       expect(typeOf('Partial<P>', 'interface P { a: number }')).to.deep.equal({ kind: 'object', props: [{ name: 'a', type: num, optional: true }] });
       expect(typeOf('{ a: number } & { b: string }')).to.deep.equal({ kind: 'object', props: [{ name: 'a', type: num, optional: false }, { name: 'b', type: str, optional: false }] });
       expect(typeOf("string & { __brand: 'Id' }")).to.deep.equal(str);
+    });
+
+    it('reads the utility types through their definitions', () => {
+      const prelude = "interface P { a: number; b?: string; c: boolean }\nfunction make() { return { x: 1 }; }";
+      const a = { name: 'a', type: num, optional: false };
+      const b = { name: 'b', type: str, optional: true };
+      const c = { name: 'c', type: { kind: 'boolean' }, optional: false };
+      expect(typeOf("Pick<P, 'a' | 'b'>", prelude)).to.deep.equal({ kind: 'object', props: [a, b] });
+      expect(typeOf("Omit<P, 'a'>", prelude)).to.deep.equal({ kind: 'object', props: [b, c] });
+      expect(typeOf('Required<P>', prelude)).to.deep.equal({ kind: 'object', props: [a, { ...b, optional: false }, c] });
+      expect(typeOf('Readonly<P>', prelude)).to.deep.equal({ kind: 'object', props: [a, b, c] });
+      expect(typeOf('NonNullable<string | null>')).to.deep.equal(str);
+      expect(typeOf("Exclude<'a' | 'b', 'a'>")).to.deep.equal({ kind: 'literal', value: 'b' });
+      expect(typeOf('ReturnType<typeof make>', prelude)).to.deep.equal({ kind: 'object', props: [{ name: 'x', type: num, optional: false }] });
+      expect(typeOf('keyof P', prelude)).to.deep.equal({ kind: 'union', members: ['a', 'b', 'c'].map((value) => ({ kind: 'literal', value })) });
+    });
+
+    it('reads {} as any value but null and undefined, and object as any object', () => {
+      expect(typeOf('{}')).to.deep.include({ kind: 'union', name: '{}' });
+      expect(typeOf('object')).to.deep.equal({ kind: 'object', props: [] });
     });
 
     it('reads enums as unions of their values', () => {
