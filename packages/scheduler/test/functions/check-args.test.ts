@@ -117,6 +117,23 @@ describe('checkArguments', () => {
     expect(performance.now() - start).to.be.below(5);
   });
 
+  it('checks unions and objects element by element without allocating per element', () => {
+    const median = (action: () => void): number => {
+      const times = Array.from({ length: 3 }, () => {
+        const start = performance.now();
+        action();
+        return performance.now() - start;
+      });
+      return times.sort((a, b) => a - b)[1]!;
+    };
+    const mixed = Array.from({ length: 1_000_000 }, (_, i) => (i % 2 === 0 ? i : String(i)));
+    const union: FunctionSignature = { name: 'u', params: [param('xs', { kind: 'array', element: { kind: 'union', members: [{ kind: 'string' }, { kind: 'number' }] } })] };
+    // ~40 ms on a busy 2-core machine; allocating a mismatch per rejected member took 3.5 s.
+    expect(median(() => checkArguments(union, [mixed]))).to.be.below(500);
+    const blocks = Array.from({ length: 100_000 }, (_, i) => ({ rows: i, data: new Float64Array(1) }));
+    expect(median(() => checkArguments(sig('matrixMultiply'), [[], blocks, 1]))).to.be.below(500);
+  });
+
   it('crosses the wire as an ArgumentTypeError with its fields', () => {
     const serializer = new CborSerializer();
     const error = rejection(sig('matrixMultiply'), [['x'], [], 1]);
