@@ -225,12 +225,28 @@ function checkUnion(desc: TypeDesc & { kind: 'union' }, value: unknown, scope: S
       if (leafFits(member, value) === undefined && check(member, value, scope, depth) === undefined) return undefined;
     }
   }
-  // A discriminated union: when the value's tags select exactly one member, its mismatch is the precise one.
-  if (typeof value === 'object' && value !== null) {
-    const selected = desc.members.filter((member) => member.kind === 'object' && tagsMatch(member, value));
-    if (selected.length === 1) return check(selected[0]!, value, scope, depth);
+  // When the value's shape (and, among object types, its tags) selects exactly one member, that
+  // member's mismatch is the precise one: `Block | null` reports `b.rows`, not just `b`.
+  let selected = desc.members.filter((member) => sameShape(member, value));
+  if (selected.length > 1) selected = selected.filter((member) => member.kind === 'object' && tagsMatch(member, value as object));
+  return selected.length === 1 ? check(selected[0]!, value, scope, depth) : mismatch(desc, value);
+}
+
+/** Whether the value is the kind of container the type describes, whatever is inside. */
+function sameShape(desc: TypeDesc, value: unknown): boolean {
+  switch (desc.kind) {
+    case 'array':
+    case 'tuple':
+      return Array.isArray(value);
+    case 'map':
+      return value instanceof Map;
+    case 'set':
+      return value instanceof Set;
+    case 'object':
+      return typeof value === 'object' && value !== null && isPlainObject(value);
+    default:
+      return false;
   }
-  return mismatch(desc, value);
 }
 
 /** Whether a value fits a leaf type; `undefined` for the types that have insides to check. */

@@ -41,29 +41,30 @@ export class TypeToDesc {
 
   private visit(type: ts.Type, depth: number): TypeDesc {
     if (depth > MAX_DEPTH) return { kind: 'any', reason: 'depth' };
+    const F = this.ts.TypeFlags;
     const f = type.flags;
-    if (f & this.ts.TypeFlags.Any) return { kind: 'any', reason: isErrorType(type) ? 'unresolved' : 'declared' };
-    if (f & this.ts.TypeFlags.Unknown) return { kind: 'any', reason: 'declared' };
-    if (f & this.ts.TypeFlags.Never) return { kind: 'union', members: [] };
-    if (f & this.ts.TypeFlags.Boolean) return { kind: 'boolean' };
-    if (f & (this.ts.TypeFlags.Number | this.ts.TypeFlags.Enum)) return { kind: 'number' };
-    if (f & (this.ts.TypeFlags.String | this.ts.TypeFlags.TemplateLiteral | this.ts.TypeFlags.StringMapping)) return { kind: 'string' };
-    if (f & this.ts.TypeFlags.BigInt) return { kind: 'bigint' };
-    if (f & this.ts.TypeFlags.Null) return { kind: 'null' };
-    if (f & (this.ts.TypeFlags.Undefined | this.ts.TypeFlags.Void)) return { kind: 'undefined' };
-    if (f & this.ts.TypeFlags.StringLiteral) return { kind: 'literal', value: (type as ts.StringLiteralType).value };
-    if (f & this.ts.TypeFlags.NumberLiteral) return { kind: 'literal', value: (type as ts.NumberLiteralType).value };
-    if (f & this.ts.TypeFlags.BigIntLiteral) return { kind: 'literal', value: pseudoBigInt((type as ts.BigIntLiteralType).value) };
-    if (f & this.ts.TypeFlags.BooleanLiteral) return { kind: 'literal', value: (type as { intrinsicName?: string }).intrinsicName === 'true' };
-    if (f & this.ts.TypeFlags.TypeParameter) {
+    if (f & F.Any) return { kind: 'any', reason: isErrorType(type) ? 'unresolved' : 'declared' };
+    if (f & F.Unknown) return { kind: 'any', reason: 'declared' };
+    if (f & F.Never) return { kind: 'union', members: [] };
+    if (f & F.Boolean) return { kind: 'boolean' };
+    if (f & (F.Number | F.Enum)) return { kind: 'number' };
+    if (f & (F.String | F.TemplateLiteral | F.StringMapping)) return { kind: 'string' };
+    if (f & F.BigInt) return { kind: 'bigint' };
+    if (f & F.Null) return { kind: 'null' };
+    if (f & (F.Undefined | F.Void)) return { kind: 'undefined' };
+    if (f & F.StringLiteral) return { kind: 'literal', value: (type as ts.StringLiteralType).value };
+    if (f & F.NumberLiteral) return { kind: 'literal', value: (type as ts.NumberLiteralType).value };
+    if (f & F.BigIntLiteral) return { kind: 'literal', value: pseudoBigInt((type as ts.BigIntLiteralType).value) };
+    if (f & F.BooleanLiteral) return { kind: 'literal', value: (type as { intrinsicName?: string }).intrinsicName === 'true' };
+    if (f & F.TypeParameter) {
       const constraint = this.checker.getBaseConstraintOfType(type);
-      if (constraint === undefined || constraint === type || constraint.flags & (this.ts.TypeFlags.Unknown | this.ts.TypeFlags.Any)) return { kind: 'any', reason: 'generic' };
+      if (constraint === undefined || constraint === type || constraint.flags & (F.Unknown | F.Any)) return { kind: 'any', reason: 'generic' };
       return this.visit(constraint, depth + 1);
     }
-    if (f & (this.ts.TypeFlags.ESSymbolLike | this.ts.TypeFlags.Conditional | this.ts.TypeFlags.Substitution | this.ts.TypeFlags.Index | this.ts.TypeFlags.IndexedAccess)) {
+    if (f & (F.ESSymbolLike | F.Conditional | F.Substitution | F.Index | F.IndexedAccess)) {
       return { kind: 'any', reason: 'unsupported' };
     }
-    if (f & this.ts.TypeFlags.NonPrimitive) return { kind: 'object', props: [] };
+    if (f & F.NonPrimitive) return { kind: 'object', props: [] };
     return this.visitStructured(type, depth);
   }
 

@@ -87,6 +87,10 @@ describe('checkArguments', () => {
     expect(rejection(sig('mixed'), [good[0], good[1], { kind: 'square', r: 1 }, ...good.slice(3)])).to.include({ path: 'shape.side', expected: 'number', given: 'undefined (missing)' });
     expect(rejection(sig('mixed'), [good[0], good[1], 'circle', ...good.slice(3)])).to.include({ path: 'shape', given: 'string "circle"' });
     expect(rejection(sig('mixed'), [...good.slice(0, 3), 'medium', ...good.slice(4)])).to.include({ path: 'mode', expected: '"fast" | "slow"' });
+    const [nullable] = readSignatures('interface Block { rows: number }\nexport function f(b: Block | null, xs: number[] | string) {}', 'f.ts');
+    expect(rejection(nullable!, [{ rows: 'x' }, 'ok'])).to.include({ path: 'b.rows', expected: 'number' });
+    expect(rejection(nullable!, [null, [1, 'x']])).to.include({ path: 'xs[1]', expected: 'number' });
+    expect(rejection(nullable!, [null, 3])).to.include({ path: 'xs', expected: 'string | number[]', given: 'number 3' });
   });
 
   it('checks only the arity of plain JavaScript', () => {

@@ -179,10 +179,13 @@ export function violating(desc: TypeDesc, optional = false): fc.Arbitrary<Violat
 
 /**
  * Where a sample put in place of a `desc` value misfits: at the top, except for a plain empty
- * object where an object type belongs, which misfits at its first required property that cannot be
- * undefined (reported as missing).
+ * object where an object type (or a union with one object type) belongs, which misfits at the
+ * first required property that cannot be undefined (reported as missing).
  */
 function topLevel(desc: TypeDesc, tag: string, value: unknown): Violation {
+  // In a union, the one object type among the members is the one a plain object is meant for.
+  const objects = desc.kind === 'union' ? desc.members.filter((m) => m.kind === 'object') : [];
+  if (tag === 'object' && objects.length === 1) return topLevel(objects[0]!, tag, value);
   if (desc.kind !== 'object' || tag !== 'object') return { value, path: '', bad: value };
   const first = desc.props.find((p) => !p.optional && !acceptsSample(p.type, 'undefined'))!;
   return { value, path: segment(first), bad: undefined, given: 'undefined (missing)' };
