@@ -12,8 +12,8 @@ export interface ParamSignature {
   /** The parameter's name; a destructured parameter is named `arg<i>` after its position. */
   name: string;
   /**
-   * Its declared type; `null` for plain JavaScript, where only the arity is checked. For a rest
-   * parameter, the type of the whole rest array (`number[]`, or a tuple).
+   * Its declared type; `null` for plain JavaScript without a JSDoc type, where only the arity is
+   * checked. For a rest parameter, the type of the whole rest array (`number[]`, or a tuple).
    */
   type: TypeDesc | null;
   /** Declared with `?` or a default value: it may be left out or passed as `undefined`. */
@@ -71,8 +71,10 @@ function library(ts: TypeScript): ts.SourceFile {
  * function is read through its implementation signature. Classes and non-callable values are not
  * functions and are left out.
  *
- * `fileName` decides the dialect: `.js`, `.mjs`, `.cjs`, `.jsx` are plain JavaScript, read for
- * arity only (every `type` is `null`; JSDoc is not read); anything else is TypeScript.
+ * `fileName` decides the dialect: `.js`, `.mjs`, `.cjs`, `.jsx` are JavaScript, anything else is
+ * TypeScript. In JavaScript a parameter is typed by its JSDoc `@param {T}` (with `{T=}` and `[name]`
+ * for optional ones) and otherwise `null`: plain JavaScript is checked for arity only. CommonJS
+ * exports (`module.exports`) are not read: the file must be an ES module.
  *
  * @throws InvalidArgumentError when the source does not parse, naming the file, line and column.
  */
@@ -132,7 +134,13 @@ function readParam(ts: TypeScript, symbol: ts.Symbol, index: number, isJs: boole
   const name = ts.isIdentifier(declaration.name) ? declaration.name.text : `arg${index}`;
   const optional = declaration.questionToken !== undefined || declaration.initializer !== undefined;
   const rest = declaration.dotDotDotToken !== undefined;
-  if (isJs) return { name, type: null, optional, rest };
+  if (isJs) {
+    // JavaScript is typed only where JSDoc says so (`@param {number[]} xs`); otherwise arity only.
+    const docType = ts.getJSDocType(declaration);
+    if (docType === undefined) return { name, type: null, optional, rest };
+    const docOptional = optional || checker.isOptionalParameter(declaration);
+    return { name, type: toDesc.describe(checker.getTypeOfSymbolAtLocation(symbol, declaration), docOptional), optional: docOptional, rest };
+  }
   const type = declaration.type !== undefined ? checker.getTypeFromTypeNode(declaration.type) : checker.getTypeOfSymbolAtLocation(symbol, declaration);
   return { name, type: toDesc.describe(type, optional), optional, rest };
 }

@@ -116,6 +116,30 @@ describe('readSignatures', () => {
       }
     });
 
+    it('types JavaScript parameters by their JSDoc where there is one', () => {
+      const source = [
+        '/** @typedef {{ rows: number }} Block */',
+        '/**',
+        ' * @param {number[]} a',
+        ' * @param {Block} b',
+        ' * @param {string=} c',
+        ' * @param {...bigint} rest',
+        ' */',
+        'export function f(a, b, c, ...rest) {}',
+        '/** @param {boolean} [flag] */',
+        'export function g(untyped, flag) {}',
+      ].join('\n');
+      expect(readSignatures(source, 'f.js')).to.deep.equal([
+        { name: 'f', params: [
+          { name: 'a', type: { kind: 'array', element: num }, optional: false, rest: false },
+          { name: 'b', type: { kind: 'object', name: 'Block', props: [{ name: 'rows', type: num, optional: false }] }, optional: false, rest: false },
+          { name: 'c', type: str, optional: true, rest: false },
+          { name: 'rest', type: { kind: 'array', element: { kind: 'bigint' } }, optional: false, rest: true },
+        ] },
+        { name: 'g', params: [{ name: 'untyped', type: null, optional: false, rest: false }, { name: 'flag', type: { kind: 'boolean' }, optional: true, rest: false }] },
+      ]);
+    });
+
     it('types an unannotated TypeScript parameter by its default, else accepts anything', () => {
       const ps = params('export function f(a = 1, b) {}', 'f');
       expect(ps[0]!.type).to.deep.equal(num);
