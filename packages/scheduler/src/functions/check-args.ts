@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@armada/actors';
 import { ArgumentTypeError } from '../errors.js';
 import { checkValue, type Mismatch } from './check-value.js';
 import { describeValue } from './describe-value.js';
@@ -24,6 +25,7 @@ import { describeType } from './type-desc.js';
  * Cost: linear in the size of the arguments (1M-element `number[]`: a few ms); a typed array is O(1).
  */
 export function checkArguments(sig: FunctionSignature, args: readonly unknown[]): void {
+  if (!Array.isArray(args)) throw new InvalidArgumentError(`checkArguments takes the arguments as an array, got ${describeValue(args)}`);
   const { name, params } = sig;
   const restAt = params.findIndex((p) => p.rest);
   const positional = restAt === -1 ? params : params.slice(0, restAt);

@@ -1,6 +1,6 @@
 import type ts from 'typescript';
 import { InvalidArgumentError } from '@armada/actors';
-import type { TypeDesc } from './type-desc.js';
+import { describeType, type TypeDesc } from './type-desc.js';
 import { SIGNATURE_LIB } from './signature-lib.js';
 import { TypeToDesc } from './type-to-desc.js';
 import { typescript, type TypeScript } from './typescript-module.js';
@@ -79,6 +79,7 @@ function library(ts: TypeScript): ts.SourceFile {
  * @throws InvalidArgumentError when the source does not parse, naming the file, line and column.
  */
 export function readSignatures(source: string, fileName: string): FunctionSignature[] {
+  if (typeof source !== 'string' || typeof fileName !== 'string') throw new InvalidArgumentError('readSignatures takes the source text and the file name, both strings');
   const ts = typescript();
   const isJs = JS_FILE.test(fileName);
   const path = isJs ? '/input.js' : fileName.toLowerCase().endsWith('.tsx') ? '/input.tsx' : '/input.ts';
@@ -109,6 +110,15 @@ export function readSignatures(source: string, fileName: string): FunctionSignat
     signatures.push({ name: exported.getName(), params: signature.parameters.map((p, i) => readParam(ts, p, i, isJs, checker, toDesc)) });
   }
   return signatures;
+}
+
+/** A signature in TypeScript syntax for messages: `matrixMultiply(a: number[], b: Block[], rows?: number)`; untyped parameters show their names only. */
+export function describeSignature(sig: FunctionSignature): string {
+  const params = sig.params.map((p) => {
+    const name = `${p.rest ? '...' : ''}${p.name}${p.optional ? '?' : ''}`;
+    return p.type === null ? name : `${name}: ${describeType(p.type)}`;
+  });
+  return `${sig.name}(${params.join(', ')})`;
 }
 
 /** The call signature of an exported local function, or `undefined` when the export is not one. */

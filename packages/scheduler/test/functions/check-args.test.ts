@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { CborSerializer } from '@armada/actors';
+import { CborSerializer, InvalidArgumentError } from '@armada/actors';
 import { ArgumentTypeError } from '../../src/errors.js';
 import { checkArguments } from '../../src/functions/check-args.js';
 import { describeValue } from '../../src/functions/describe-value.js';
@@ -65,6 +65,7 @@ describe('checkArguments', () => {
     expect(rejection(sig('matrixMultiply'), [[1], []])).to.include({ path: 'width', expected: 'number', given: 'nothing (2 arguments for (a, b, width, rows?))' });
     expect(rejection(sig('matrixMultiply'), [[1], [], 1, 2, 3])).to.include({ path: 'arguments', expected: 'at most 4 arguments (a, b, width, rows?)', given: '5 arguments' });
     expect(rejection(sig('spread'), [])).to.include({ path: 'first', given: 'nothing (0 arguments for (first, ...rest))' });
+    expect(() => checkArguments(sig('spread'), 'x' as unknown as unknown[])).to.throw(InvalidArgumentError, /as an array/);
   });
 
   it('reports paths into tuples, rest parameters, maps, sets, records and recursive types', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CborSerializer, InvalidArgumentError } from '@armada/actors';
-import { readSignatures, type FunctionSignature, type ParamSignature, type TypeDesc } from '../../src/functions/signatures.js';
+import { describeSignature, readSignatures, type FunctionSignature, type ParamSignature, type TypeDesc } from '../../src/functions/signatures.js';
 
 /** The parameters of export `name` of a TypeScript source. */
 function params(source: string, name: string, fileName = 'functions.ts'): ParamSignature[] {
@@ -273,6 +273,16 @@ describe('readSignatures', () => {
       expect(typeOf('(n: number) => number')).to.deep.equal({ kind: 'function' });
       expect(typeOf('{ a: number; m(): void }')).to.deep.equal({ kind: 'object', props: [{ name: 'a', type: num, optional: false }] });
     });
+  });
+
+  it('describes a signature in TypeScript syntax', () => {
+    const [sig] = readSignatures('interface Block { rows: number }\nexport function mm(a: number[], b: Block[], rows?: number, ...rest: string[]) {}', 'f.ts');
+    expect(describeSignature(sig!)).to.equal('mm(a: number[], b: Block[], rows?: number, ...rest: string[])');
+    expect(describeSignature(readSignatures('export function g(a, b = 1) {}', 'g.js')[0]!)).to.equal('g(a, b?)');
+  });
+
+  it('rejects a source that is not a string with InvalidArgumentError', () => {
+    expect(() => readSignatures(undefined as unknown as string, 'f.ts')).to.throw(InvalidArgumentError);
   });
 
   it('gives plain data that crosses the wire unchanged', () => {
