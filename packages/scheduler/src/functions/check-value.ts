@@ -187,8 +187,8 @@ function checkObject(desc: ObjectDesc, object: object, scope: Scope | undefined,
     if (leafFits(prop.type, value) === true) continue;
     const found = deeper(prop.type, value, scope, depth);
     if (found === undefined) continue;
-    // An array, Map, Date, ... where a plain object belongs is the mistake, not its missing properties.
-    if (!isPlainObject(object)) return mismatch(desc, object);
+    // An array, Map, Date, ... where an object type belongs is the mistake, not its missing properties.
+    if (isBuiltInContainer(object)) return mismatch(desc, object);
     return at(present ? found : { ...found, missing: true }, segmentFor(prop.name));
   }
   if (desc.index === undefined || desc.index.kind === 'any') return undefined;
@@ -202,9 +202,8 @@ function checkObject(desc: ObjectDesc, object: object, scope: Scope | undefined,
   return undefined;
 }
 
-function isPlainObject(value: object): boolean {
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+function isBuiltInContainer(value: object): boolean {
+  return Array.isArray(value) || ArrayBuffer.isView(value) || value instanceof Map || value instanceof Set || value instanceof Date;
 }
 
 function segmentFor(name: string): string {
@@ -243,7 +242,7 @@ function sameShape(desc: TypeDesc, value: unknown): boolean {
     case 'set':
       return value instanceof Set;
     case 'object':
-      return typeof value === 'object' && value !== null && isPlainObject(value);
+      return typeof value === 'object' && value !== null && !isBuiltInContainer(value);
     default:
       return false;
   }

@@ -81,6 +81,9 @@ describe('checkArguments', () => {
     expect(rejection(sig('keyed'), [new Map([[1, [1]]]), new Set(), 1n, new Uint8Array()])).to.include({ path: 'm.keys()[0]', expected: 'string', given: 'number 1' });
     expect(rejection(sig('keyed'), [new Map(), new Set([1n, 2]), 1n, new Uint8Array()])).to.include({ path: 's.values()[1]', expected: 'bigint' });
     expect(rejection(sig('matrixMultiply'), [[], [{ data: new Float64Array() }], 1])).to.include({ path: 'b[0].rows', given: 'undefined (missing)' });
+    class Tile { constructor(readonly rows: unknown, readonly data: unknown) {} }
+    expect(rejection(sig('matrixMultiply'), [[], [new Tile('2', new Float64Array())], 1])).to.include({ path: 'b[0].rows', given: 'string "2"' });
+    expect(rejection(sig('matrixMultiply'), [[], [new Map()], 1])).to.include({ path: 'b[0]', expected: 'Block', given: 'Map(0)' });
   });
 
   it('follows the tag of a discriminated union into the member it selects, and names the union otherwise', () => {
