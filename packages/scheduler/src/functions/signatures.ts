@@ -76,7 +76,12 @@ function library(ts: TypeScript): ts.SourceFile {
  * for optional ones) and otherwise `null`: plain JavaScript is checked for arity only. CommonJS
  * exports (`module.exports`) are not read: the file must be an ES module.
  *
- * @throws InvalidArgumentError when the source does not parse, naming the file, line and column.
+ * Cost: the first call of a process loads the TypeScript compiler (0.5-2 s on a busy 2-core
+ * machine); after that a read parses the one file against a 4 KB declaration lib, tens of
+ * milliseconds for the first and a few for the next. Function bodies are never type-checked.
+ *
+ * @throws InvalidArgumentError when the source does not parse (naming the file, line and column),
+ * or when source or file name is not a string.
  */
 export function readSignatures(source: string, fileName: string): FunctionSignature[] {
   if (typeof source !== 'string' || typeof fileName !== 'string') throw new InvalidArgumentError('readSignatures takes the source text and the file name, both strings');
