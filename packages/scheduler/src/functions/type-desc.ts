@@ -153,8 +153,19 @@ export interface RefDesc {
   readonly name: string;
 }
 
-/** A type description in TypeScript syntax (`number[]`, `Map<string, Float64Array>`, `'a' | 'b'`), for messages. */
+/** Longer descriptions are cut: a message names a type, it does not print a schema. */
+const MAX_DESCRIPTION = 200;
+
+/**
+ * A type description in TypeScript syntax (`number[]`, `Map<string, Float64Array>`, `"a" | "b"`),
+ * for messages: at most 200 characters, cut with `…` beyond.
+ */
 export function describeType(desc: TypeDesc): string {
+  const text = describe(desc);
+  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
+}
+
+function describe(desc: TypeDesc): string {
   switch (desc.kind) {
     case 'any':
       return desc.reason === 'declared' ? 'unknown' : 'any';
@@ -174,9 +185,9 @@ export function describeType(desc: TypeDesc): string {
     case 'typedArray':
       return desc.name;
     case 'map':
-      return `Map<${describeType(desc.key)}, ${describeType(desc.value)}>`;
+      return `Map<${describe(desc.key)}, ${describe(desc.value)}>`;
     case 'set':
-      return `Set<${describeType(desc.element)}>`;
+      return `Set<${describe(desc.element)}>`;
     case 'date':
       return 'Date';
     case 'function':
@@ -184,7 +195,9 @@ export function describeType(desc: TypeDesc): string {
     case 'object':
       return desc.name ?? describeObject(desc);
     case 'union': {
-      const members = desc.members.length === 0 ? 'never' : desc.members.map(describeType).join(' | ');
+      const shown = desc.members.slice(0, MAX_MEMBERS_SHOWN).map(describe);
+      if (desc.members.length > MAX_MEMBERS_SHOWN) shown.push(`... (${desc.members.length} members)`);
+      const members = desc.members.length === 0 ? 'never' : shown.join(' | ');
       // An alias name alone says little in a message; spell the members out when they fit.
       return desc.name === undefined || members.length <= MAX_UNION_TEXT ? members : desc.name;
     }
@@ -204,7 +217,7 @@ export function describeLiteral(value: string | number | boolean | bigint): stri
 }
 
 function inner(desc: TypeDesc): string {
-  const text = describeType(desc);
+  const text = describe(desc);
   const needsParens = (desc.kind === 'union' && desc.members.length > 1 && text.includes(' | ')) || desc.kind === 'function';
   return needsParens ? `(${text})` : text;
 }
@@ -212,16 +225,17 @@ function inner(desc: TypeDesc): string {
 function describeTupleElement(element: TupleElement): string {
   const label = element.label === undefined ? '' : `${element.label}${element.optional ? '?' : ''}: `;
   if (element.rest) return `...${label}${inner(element.type)}[]`;
-  return `${label}${describeType(element.type)}${element.optional && element.label === undefined ? '?' : ''}`;
+  return `${label}${describe(element.type)}${element.optional && element.label === undefined ? '?' : ''}`;
 }
 
 const MAX_PROPS_SHOWN = 6;
 const MAX_UNION_TEXT = 60;
+const MAX_MEMBERS_SHOWN = 8;
 
 function describeObject(desc: ObjectDesc): string {
-  const parts = desc.props.slice(0, MAX_PROPS_SHOWN).map((p) => `${propertyKey(p.name)}${p.optional ? '?' : ''}: ${describeType(p.type)}`);
+  const parts = desc.props.slice(0, MAX_PROPS_SHOWN).map((p) => `${propertyKey(p.name)}${p.optional ? '?' : ''}: ${describe(p.type)}`);
   if (desc.props.length > MAX_PROPS_SHOWN) parts.push('...');
-  if (desc.index !== undefined) parts.push(`[key: string]: ${describeType(desc.index)}`);
+  if (desc.index !== undefined) parts.push(`[key: string]: ${describe(desc.index)}`);
   return parts.length === 0 ? 'object' : `{ ${parts.join('; ')} }`;
 }
 

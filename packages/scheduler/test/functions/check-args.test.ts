@@ -97,6 +97,16 @@ describe('checkArguments', () => {
     expect(rejection(nullable!, [null, 3])).to.include({ path: 'xs', expected: 'string | number[]', given: 'number 3' });
   });
 
+  it('keeps expected short for wide and deep types', () => {
+    const wide: TypeDesc = { kind: 'union', members: Array.from({ length: 50 }, (_, i) => ({ kind: 'literal', value: `v${i}` })) };
+    const wideError = rejection({ name: 'w', params: [param('x', wide)] }, [1]);
+    expect(wideError.expected).to.contain('... (50 members)');
+    let deep: TypeDesc = { kind: 'number' };
+    for (let i = 0; i < 40; i++) deep = { kind: 'object', props: [{ name: `level${i}`, type: deep, optional: false }] };
+    const deepError = rejection({ name: 'd', params: [param('x', deep)] }, [1]);
+    expect(deepError.expected.length).to.be.at.most(200);
+  });
+
   it('checks only the arity of plain JavaScript', () => {
     const [js] = readSignatures('export function f(a, b = 2) {}', 'f.js');
     expect(() => checkArguments(js!, ['anything', { at: 'all' }])).not.to.throw();
