@@ -191,7 +191,7 @@ describe('checkArguments', () => {
       );
     });
 
-    it('accepts fitting argument lists of any shape and rejects one wrong argument at its parameter', () => {
+    it('accepts fitting argument lists of any shape; rejects one too few, one too many and one wrong argument', () => {
       const shape = fc.tuple(fc.array(typeDesc, { maxLength: 3 }), fc.array(typeDesc, { maxLength: 2 }), fc.option(typeDesc, { nil: undefined }));
       const cases = shape.chain(([required, optional, rest]) => {
         const params = [
@@ -212,6 +212,9 @@ describe('checkArguments', () => {
       fc.assert(
         fc.property(cases, ([s, args, at, v]) => {
           checkArguments(s, args);
+          const required = s.params.filter((p) => !p.optional && !p.rest);
+          if (required.length > 0) expect(rejection(s, args.slice(0, required.length - 1)).path).to.equal(required.at(-1)!.name);
+          if (!s.params.some((p) => p.rest)) expect(rejection(s, [...args, ...Array<unknown>(s.params.length - args.length + 1).fill(0)]).path).to.equal('arguments');
           if (v === undefined) return;
           const wrong = [...args];
           wrong[at] = v.value;
