@@ -103,6 +103,14 @@ function checkElements(element: TypeDesc, array: readonly unknown[], from: numbe
     return undefined;
   }
   if (kind === 'any') return undefined;
+  if (kind === 'union' && element.members.every(isLeaf)) {
+    const members = element.members;
+    next: for (let i = from; i < to; i++) {
+      for (const member of members) if (leafFits(member, array[i]) === true) continue next;
+      return at(mismatch(element, array[i]), `[${i + offset}]`);
+    }
+    return undefined;
+  }
   for (let i = from; i < to; i++) {
     const found = deeper(element, array[i], scope, depth);
     if (found !== undefined) return at(found, `[${i + offset}]`);
@@ -246,6 +254,12 @@ function sameShape(desc: TypeDesc, value: unknown): boolean {
     default:
       return false;
   }
+}
+
+const LEAF_KINDS = new Set<TypeDesc['kind']>(['any', 'number', 'string', 'boolean', 'bigint', 'undefined', 'null', 'literal', 'function', 'date', 'typedArray']);
+
+function isLeaf(desc: TypeDesc): boolean {
+  return LEAF_KINDS.has(desc.kind);
 }
 
 /** Whether a value fits a leaf type; `undefined` for the types that have insides to check. */
