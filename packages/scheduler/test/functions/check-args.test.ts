@@ -130,9 +130,13 @@ describe('checkArguments', () => {
     }).sort((a, b) => a - b);
     expect(times[1]).to.be.below(100);
     const blocks = [{ rows: 1, data: new Float64Array(4_000_000) }];
-    const start = performance.now();
-    checkArguments(sig('matrixMultiply'), [[], blocks, 1]);
-    expect(performance.now() - start).to.be.below(5);
+    const typedTimes = Array.from({ length: 5 }, () => {
+      const start = performance.now();
+      checkArguments(sig('matrixMultiply'), [[], blocks, 1]);
+      return performance.now() - start;
+    }).sort((a, b) => a - b);
+    // The median, so that one garbage collection or preemption on a shared machine does not count.
+    expect(typedTimes[2]).to.be.below(5);
   });
 
   it('checks unions and objects element by element without allocating per element', () => {
