@@ -34,25 +34,9 @@ export function checkValue(desc: TypeDesc, value: unknown): Mismatch | undefined
 }
 
 function check(desc: TypeDesc, value: unknown, scope: Scope | undefined, depth: number): Mismatch | undefined {
+  const fits = leafFits(desc, value);
+  if (fits !== undefined) return fits ? undefined : mismatch(desc, value);
   switch (desc.kind) {
-    case 'any':
-      return undefined;
-    case 'number':
-    case 'string':
-    case 'boolean':
-    case 'bigint':
-    case 'undefined':
-      return typeof value === desc.kind ? undefined : mismatch(desc, value);
-    case 'null':
-      return value === null ? undefined : mismatch(desc, value);
-    case 'literal':
-      return value === desc.value ? undefined : mismatch(desc, value);
-    case 'function':
-      return typeof value === 'function' ? undefined : mismatch(desc, value);
-    case 'date':
-      return value instanceof Date ? undefined : mismatch(desc, value);
-    case 'typedArray':
-      return ArrayBuffer.isView(value) && (value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === desc.name ? undefined : mismatch(desc, value);
     case 'array':
       if (!Array.isArray(value)) return mismatch(desc, value);
       return checkElements(desc.element, value, 0, value.length, 0, scope, depth);
