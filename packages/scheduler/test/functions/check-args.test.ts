@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { CborSerializer, InvalidArgumentError } from '@armada/actors';
-import { ArgumentTypeError } from '../../src/errors.js';
+import { ArgumentTypeError, SCHEDULER_ERRORS } from '../../src/errors.js';
 import { checkArguments } from '../../src/functions/check-args.js';
 import { describeValue } from '../../src/functions/describe-value.js';
 import { readSignatures, type FunctionSignature, type ParamSignature, type TypeDesc } from '../../src/functions/signatures.js';
@@ -156,8 +156,8 @@ describe('checkArguments', () => {
     expect(median(() => checkArguments(sig('matrixMultiply'), [[], blocks, 1]))).to.be.below(500);
   });
 
-  it('crosses the wire as an ArgumentTypeError with its fields', () => {
-    const serializer = new CborSerializer();
+  it('crosses the wire as an ArgumentTypeError with its fields, being in the scheduler’s error list', () => {
+    const serializer = new CborSerializer({ errors: SCHEDULER_ERRORS });
     const error = rejection(sig('matrixMultiply'), [['x'], [], 1]);
     const back = serializer.decode(serializer.encode(error), () => { throw new Error('no refs'); }) as ArgumentTypeError;
     expect(back).to.be.instanceOf(ArgumentTypeError);
