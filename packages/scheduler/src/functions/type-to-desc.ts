@@ -5,6 +5,12 @@ import { TYPED_ARRAY_NAMES, type PropDesc, type TupleElement, type TypeDesc, typ
 /** Deeper than this, a type is accepted unchecked (`{ kind: 'any', reason: 'depth' }`). */
 const MAX_DEPTH = 24;
 
+/**
+ * More nodes than this for one parameter and the rest is accepted unchecked: a type that uses
+ * another twice at each of 20 levels would otherwise describe into a million nodes.
+ */
+const MAX_NODES = 5_000;
+
 const TYPED_ARRAYS = new Set<string>(TYPED_ARRAY_NAMES);
 
 /**
@@ -18,6 +24,7 @@ export class TypeToDesc {
   private readonly usedNames = new Set<string>();
 
   private readonly primitive: number;
+  private nodes = 0;
 
   constructor(
     private readonly ts: TypeScript,
@@ -30,6 +37,7 @@ export class TypeToDesc {
 
   /** The description of `type`; `optional` drops the `undefined` that `?` adds. */
   describe(type: ts.Type, optional = false): TypeDesc {
+    this.nodes = 0;
     return this.visitOptional(type, optional, 0);
   }
 
@@ -40,7 +48,7 @@ export class TypeToDesc {
   }
 
   private visit(type: ts.Type, depth: number): TypeDesc {
-    if (depth > MAX_DEPTH) return { kind: 'any', reason: 'depth' };
+    if (depth > MAX_DEPTH || ++this.nodes > MAX_NODES) return { kind: 'any', reason: 'depth' };
     const F = this.ts.TypeFlags;
     const f = type.flags;
     if (f & F.Any) return { kind: 'any', reason: isErrorType(type) ? 'unresolved' : 'declared' };

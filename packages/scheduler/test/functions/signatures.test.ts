@@ -269,6 +269,15 @@ describe('readSignatures', () => {
       expect(params('export function f<T extends number[]>(x: T) {}', 'f')[0]!.type).to.deep.equal({ kind: 'array', element: num });
     });
 
+    it('stops describing a type that would grow past its node budget', () => {
+      const levels = Array.from({ length: 20 }, (_, i) => `interface L${i} { a: L${i + 1}; b: L${i + 1} }`).join('\n');
+      const start = performance.now();
+      const type = typeOf('L0', `${levels}\ninterface L20 { n: number }`);
+      expect(performance.now() - start).to.be.below(5_000);
+      expect(JSON.stringify(type)).to.contain('"reason":"depth"');
+      expect(JSON.stringify(type).length).to.be.below(1_000_000);
+    });
+
     it('reads function-typed parameters as functions and methods of objects not at all', () => {
       expect(typeOf('(n: number) => number')).to.deep.equal({ kind: 'function' });
       expect(typeOf('{ a: number; m(): void }')).to.deep.equal({ kind: 'object', props: [{ name: 'a', type: num, optional: false }] });
