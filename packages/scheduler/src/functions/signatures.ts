@@ -87,9 +87,10 @@ export function readSignatures(source: string, fileName: string): FunctionSignat
   if (typeof source !== 'string' || typeof fileName !== 'string') throw new InvalidArgumentError('readSignatures takes the source text and the file name, both strings');
   const ts = typescript();
   const isJs = JS_FILE.test(fileName);
-  const path = isJs ? '/input.js' : fileName.toLowerCase().endsWith('.tsx') ? '/input.tsx' : '/input.ts';
+  const jsx = /x$/i.test(fileName);
+  const path = `/input.${isJs ? 'js' : 'ts'}${jsx ? 'x' : ''}`;
   const lib = library(ts);
-  const input = ts.createSourceFile(path, source, ts.ScriptTarget.ES2022, true, isJs ? ts.ScriptKind.JS : undefined);
+  const input = ts.createSourceFile(path, source, ts.ScriptTarget.ES2022, true, isJs ? (jsx ? ts.ScriptKind.JSX : ts.ScriptKind.JS) : jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const host: ts.CompilerHost = {
     getSourceFile: (name) => (name === path ? input : name === LIB_PATH ? lib : undefined),
     getDefaultLibFileName: () => LIB_PATH,

@@ -75,6 +75,13 @@ describe('readSignatures', () => {
       expect(type.members).to.have.deep.members([num, str]);
     });
 
+    it('reads .tsx and .jsx files with their JSX', () => {
+      expect(readSignatures('export function View(props: { n: number }) { return <b>{props.n}</b>; }', 'view.tsx')[0]!.params[0]!.type).to.deep.equal({
+        kind: 'object', props: [{ name: 'n', type: num, optional: false }],
+      });
+      expect(readSignatures('export function View(props) { return <b>{props.n}</b>; }', 'view.jsx')[0]!.params).to.have.length(1);
+    });
+
     it('returns nothing for a file without exports', () => {
       expect(readSignatures('function local(x: number) {}', 'f.ts')).to.deep.equal([]);
       expect(readSignatures('', 'f.js')).to.deep.equal([]);
