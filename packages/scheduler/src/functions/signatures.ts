@@ -90,7 +90,7 @@ export function readSignatures(source: string, fileName: string): FunctionSignat
   const jsx = /x$/i.test(fileName);
   const path = `/input.${isJs ? 'js' : 'ts'}${jsx ? 'x' : ''}`;
   const lib = library(ts);
-  const input = ts.createSourceFile(path, source, ts.ScriptTarget.ES2022, true, isJs ? (jsx ? ts.ScriptKind.JSX : ts.ScriptKind.JS) : jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const input = ts.createSourceFile(path, source, ts.ScriptTarget.ES2022, false, isJs ? (jsx ? ts.ScriptKind.JSX : ts.ScriptKind.JS) : jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const host: ts.CompilerHost = {
     getSourceFile: (name) => (name === path ? input : name === LIB_PATH ? lib : undefined),
     getDefaultLibFileName: () => LIB_PATH,
