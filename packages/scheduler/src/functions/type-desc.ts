@@ -120,9 +120,12 @@ export interface PropDesc {
 }
 
 /**
- * An object type (type literal, interface, alias, `Record`, `Partial<...>`, an intersection of
- * object types): a non-null object with each required property present and every property that is
- * present fitting its type. Extra properties are allowed, as in TypeScript's structural typing.
+ * An object type (type literal, interface, class instance type, alias, `Record`, `Partial<...>`,
+ * an intersection of object types; `object` is one with no properties): a non-null object whose
+ * own properties fit — each required one present (or its type takes `undefined`), each optional
+ * one absent, `undefined` or fitting. Extra properties are allowed, as in TypeScript's structural
+ * typing. Methods are not described: functions do not travel. `{}` and empty interfaces are not
+ * object types here but the union of every non-nullish kind, as TypeScript reads them.
  */
 export interface ObjectDesc {
   readonly kind: 'object';
