@@ -19,6 +19,9 @@ type Internal =
   | { readonly type: 'acked'; readonly master: string; readonly known: boolean }
   | { readonly type: 'register-failed'; readonly master: string };
 
+/** A master given up is tried again for this many `masterTimeoutMs`, then left to its next hello. */
+const LAPSED_TRIES = 12;
+
 interface KnownMaster {
   readonly ref: MasterRef;
   lastAck: number;
@@ -42,6 +45,8 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private readonly peersByMaster = new Map<string, PeerInfo[]>();
   private beat: TimerHandle | undefined;
   private beatSeq = 0;
+  /** Masters given up or that forgot us, tried again every heartbeat for `masterTimeoutMs` × {@link LAPSED_TRIES}. */
+  private readonly lapsed = new Map<string, { readonly ref: MasterRef; readonly since: number; readonly incarnation: number }>();
   private incarnation = 0;
   private malformed: RateLimitedWarning | undefined;
 
@@ -103,12 +108,14 @@ export class Machine extends Actor<MachineMsg | Internal> {
         return undefined;
       case 'registered':
         this.registering.delete(msg.master.address.node);
+        this.lapsed.delete(msg.master.address.node);
         this.masters.set(msg.master.address.node, { ref: msg.master, lastAck: this.clock.now(), peersVersion: this.masters.get(msg.master.address.node)?.peersVersion ?? 0 });
         this.context.log.info('registered with master', { machine: this.settings.name, master: msg.master.address.node });
         this.sharePeers();
         return undefined;
       case 'register-failed':
         this.registering.delete(msg.master);
+        // A master that knew us is tried again on the next heartbeats; a new one waits for its hello.
         this.peersByMaster.delete(msg.master);
         return undefined;
       case 'acked': {
@@ -117,6 +124,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
         if (msg.known) master.lastAck = this.clock.now();
         else {
           this.masters.delete(msg.master);
+          this.lapse(master.ref);
           this.register(master.ref);
         }
         return undefined;
@@ -143,6 +151,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
         return undefined;
       case 'master-closed':
         if (this.masters.has(msg.master) || this.registering.has(msg.master)) this.forget(msg.master, 'closed');
+        else this.lapsed.delete(msg.master);
         return undefined;
       case 'beat':
         try {
@@ -154,8 +163,14 @@ export class Machine extends Actor<MachineMsg | Internal> {
     }
   }
 
+  /**
+   * Registers with `master`. Retries of a lapsed master repeat one incarnation, so the master takes
+   * a late copy for what it is; they time out after a heartbeat, so the next one tries again.
+   */
   private register(master: MasterRef): void {
     const node = master.address.node;
+    const lapsed = this.lapsed.get(node);
+    const retry = lapsed !== undefined;
     if (this.masters.has(node) || this.registering.has(node)) return;
     this.registering.add(node);
     const msg: MasterMsg = {
@@ -165,12 +180,13 @@ export class Machine extends Actor<MachineMsg | Internal> {
       machine: this.self,
       agents: this.agents,
       stats: this.stats(),
-      incarnation: ++this.incarnation,
+      incarnation: lapsed?.incarnation ?? ++this.incarnation,
     };
-    master.ask(msg, { timeoutMs: this.settings.masterTimeoutMs }).then(
+    master.ask(msg, { timeoutMs: retry ? this.settings.heartbeatMs : this.settings.masterTimeoutMs }).then(
       () => this.self.tell({ type: 'registered', master }),
       (error: unknown) => {
-        this.context.log.warn('registration failed', { master: node, error });
+        if (retry) this.context.log.debug('registration failed; trying again at the next heartbeat', { master: node, error });
+        else this.context.log.warn('registration failed', { master: node, error });
         this.self.tell({ type: 'register-failed', master: node });
       },
     );
@@ -180,6 +196,11 @@ export class Machine extends Actor<MachineMsg | Internal> {
     const now = this.clock.now();
     for (const [node, master] of [...this.masters]) {
       if (now - master.lastAck > this.settings.masterTimeoutMs) this.forget(node, 'silent');
+    }
+    // Without this a machine that gave a master up during an outage would wait for its next hello.
+    for (const [node, { ref, since }] of [...this.lapsed]) {
+      if (now - since > this.settings.masterTimeoutMs * LAPSED_TRIES) this.lapsed.delete(node);
+      else this.register(ref);
     }
     if (this.masters.size === 0) return;
     const reports = await Promise.all(
@@ -208,6 +229,9 @@ export class Machine extends Actor<MachineMsg | Internal> {
   }
 
   private forget(node: string, why: 'silent' | 'closed'): void {
+    const ref = this.masters.get(node)?.ref;
+    if (why === 'silent' && ref !== undefined) this.lapse(ref);
+    else this.lapsed.delete(node);
     this.masters.delete(node);
     this.registering.delete(node);
     this.peersByMaster.delete(node);
@@ -215,6 +239,11 @@ export class Machine extends Actor<MachineMsg | Internal> {
     else this.context.log.debug('master closed; dropping its work', { machine: this.settings.name, master: node });
     this.tellAgents({ type: 'master-gone', master: node });
     this.sharePeers();
+  }
+
+  /** Starts trying `master` again on every heartbeat, as a new registration. */
+  private lapse(master: MasterRef): void {
+    this.lapsed.set(master.address.node, { ref: master, since: this.clock.now(), incarnation: ++this.incarnation });
   }
 
   /** Agents steal from the union of the peers every master knows. */

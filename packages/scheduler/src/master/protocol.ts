@@ -35,7 +35,8 @@
  *
  * So once messages flow again, a run resumes within two heartbeats. A machine the master declared
  * dead meanwhile learns it from its next heartbeat's reply and registers again; one that gave the
- * master up (`masterTimeoutMs`) registers again at the master's next `master-hello`.
+ * master up (`masterTimeoutMs`) tries to register again on every heartbeat (for a minute, with one
+ * incarnation, so late copies change nothing), and at the master's next `master-hello` after that.
  */
 import type { ActorRef } from '@armada/actors';
 import type { AgentRef } from '../agent/protocol.js';
