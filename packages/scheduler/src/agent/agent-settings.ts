@@ -19,13 +19,15 @@ export interface AgentSettings {
   readonly stealTimeoutMs: number;
   /** Longest pause between rounds of empty steal attempts. */
   readonly maxStealBackoffMs: number;
-  /** Unacknowledged results are sent again, at the machine's next heartbeat, once this old. */
+  /** Unacknowledged results are sent again, at the next heartbeat or idle report, once this old. */
   readonly resultResendMs: number;
   /**
    * A packet lent to a thief and not released by its master within this time (the steal's
    * messages were lost) is queued here again; the master keeps one result if both run it.
    */
   readonly lentLeaseMs: number;
+  /** An agent that runs out of work tells its masters what it holds (`agent-idle`), at most this often. */
+  readonly idleReportMs: number;
 }
 
 /** The defaults agent settings are merged over. */
@@ -36,6 +38,7 @@ export const AGENT_DEFAULTS = {
   resultFlushMs: 5,
   stealTimeoutMs: 1000,
   maxStealBackoffMs: 200,
-  resultResendMs: 1000,
+  resultResendMs: 300,
   lentLeaseMs: 3000,
+  idleReportMs: 100,
 } as const satisfies Partial<AgentSettings>;

@@ -3,7 +3,9 @@ import { RateLimitedWarning, wideBigInt } from '@armada/actors/internal';
 import { RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
+import type { HeldPackets } from '../master/protocol.js';
 import type { JobHeader, PacketBatch, PacketFailure } from '../packet.js';
+import { toRanges } from '../packet-ranges.js';
 import type { StealPolicy } from '../stealing/steal-policy.js';
 import { SchedulerTokens } from '../tokens.js';
 import type { BatchOutcome, TaskExecutor } from '../worker/executor.js';
@@ -53,6 +55,11 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private stealTimer: TimerHandle | undefined;
   private backedOff = false;
   private malformed: RateLimitedWarning | undefined;
+  /** Masters heard of through assigns and grants, by node, with the highest assign `seq` received. */
+  private readonly knownMasters = new Map<string, { readonly ref: JobHeader['master']; lastSeq: number }>();
+  /** Whether this idle spell was reported (`agent-idle`), and when the last report went out. */
+  private idleReported = false;
+  private lastIdleReport = -Infinity;
 
   constructor(
     @inject(SchedulerTokens.AgentSettings) private readonly settings: AgentSettings,
@@ -86,6 +93,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private handle(msg: AgentMsg | Internal): unknown {
     switch (msg.type) {
       case 'assign':
+        if (msg.seq !== undefined && msg.batches.length > 0) this.sawAssign(msg.batches[0]!.job.master, msg.seq);
         this.accept(msg.defs, msg.batches);
         this.resetStealing();
         break;
@@ -149,6 +157,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     if (this.running !== undefined) return;
     const chunk = this.nextChunk();
     if (chunk !== undefined) {
+      this.idleReported = false;
       this.running = chunk;
       this.stopping = undefined;
       const job = chunk[0]!.job;
@@ -157,6 +166,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
       this.worker.tell(job.header.taskTimeoutMs === undefined ? { type: 'run', fn: job.def!, args } : { type: 'run', fn: job.def!, args, timed: run });
       return;
     }
+    if (this.queue.length === 0) this.reportIdle();
     this.maybeSteal();
   }
 
@@ -335,9 +345,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
    */
   private report(): AgentReport {
     const now = this.clock.now();
-    const masters = new Map<JobId, JobHeader['master']>();
-    for (const job of this.jobs.values()) masters.set(job.header.id, job.header.master);
-    for (const msg of this.outbox.overdue(now, this.settings.resultResendMs)) masters.get(msg.job)?.tell(msg);
+    this.resendOverdue(now);
     for (const job of this.jobs.values()) {
       if (job.def === undefined && job.holding.size > 0) job.header.master.tell({ type: 'need-def', job: job.header.id, agent: this.self });
     }
@@ -349,6 +357,42 @@ export class Agent extends Actor<AgentMsg | Internal> {
       if (indices.length > 0) held.push({ master: job.master, job: job.header.id, indices });
     }
     return { queued: this.queue.length + (this.running?.length ?? 0), held };
+  }
+
+  /** Sends again the results not acknowledged within `resultResendMs`. */
+  private resendOverdue(now: number): void {
+    if (this.outbox.size === 0) return;
+    const masters = new Map<JobId, JobHeader['master']>();
+    for (const job of this.jobs.values()) masters.set(job.header.id, job.header.master);
+    for (const msg of this.outbox.overdue(now, this.settings.resultResendMs)) masters.get(msg.job)?.tell(msg);
+  }
+
+  private sawAssign(master: JobHeader['master'], seq: number): void {
+    const known = this.knownMasters.get(master.address.node);
+    if (known === undefined) this.knownMasters.set(master.address.node, { ref: master, lastSeq: seq });
+    else known.lastSeq = Math.max(known.lastSeq, seq);
+  }
+
+  /**
+   * Out of work: tells each master what is still held here of its jobs and the last assign it got,
+   * so a lost assign is placed again at once (see `AgentIdle`). Once per idle spell, at most every
+   * `idleReportMs`; heartbeats cover the rest.
+   */
+  private reportIdle(): void {
+    const now = this.clock.now();
+    if (this.idleReported || now - this.lastIdleReport < this.settings.idleReportMs) return;
+    this.idleReported = true;
+    this.lastIdleReport = now;
+    this.resendOverdue(now);
+    for (const [node, { ref, lastSeq }] of this.knownMasters) {
+      const held: HeldPackets[] = [];
+      for (const job of this.jobs.values()) {
+        if (job.master !== node) continue;
+        const indices = [...job.holding, ...(job.unsent?.indices ?? []), ...this.outbox.indices(job.header.id)];
+        if (indices.length > 0) held.push({ job: job.header.id, ranges: toRanges(indices) });
+      }
+      ref.tell({ type: 'agent-idle', agent: this.self, lastSeq, held });
+    }
   }
 
   /** Queues packets from an assign or a grant, except those held here already; asks for a definition that did not come. */

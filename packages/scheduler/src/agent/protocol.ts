@@ -31,6 +31,8 @@ export interface Assign {
   /** Definitions of functions this agent has not been sent yet. */
   readonly defs: FunctionDef[];
   readonly batches: PacketBatch[];
+  /** Increases with every placement pass of the master; idle reports echo the highest received. */
+  readonly seq?: number;
 }
 
 /** A peer asks for work. Answered with a `grant` (possibly empty) told to `thief`. */

@@ -26,6 +26,8 @@ export interface InFlight {
   slot: AgentSlot;
   /** Heartbeats of `machine` in a row that did not list this packet (see `reconcile.ts`). */
   misses: number;
+  /** The `seq` of the assign that placed it; 0 once a steal moved it. */
+  seq: number;
 }
 
 /** A packet waiting to be placed (again). */

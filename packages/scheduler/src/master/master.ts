@@ -10,9 +10,9 @@ import type { MasterCommand, WaitMachines } from './commands.js';
 import type { Job } from './job.js';
 import type { MasterSettings } from './master-settings.js';
 import { Membership, type Member } from './membership.js';
-import type { ClusterView, Heartbeat, MasterMsg, Moved, NeedDef, Register, Results } from './protocol.js';
+import type { AgentIdle, ClusterView, Heartbeat, MasterMsg, Moved, NeedDef, Register, Results } from './protocol.js';
 import { PlacementPass, type PlacementEvent } from './placement-pass.js';
-import { reconcile } from './reconcile.js';
+import { reconcile, reconcileIdle } from './reconcile.js';
 import { acceptResults, recordMove } from './result-book.js';
 
 /** The master's own timers and the end of its health rounds; never on the wire. */
@@ -102,6 +102,9 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       case 'need-def':
         this.needDef(msg);
         return undefined;
+      case 'agent-idle':
+        this.agentIdle(msg);
+        return undefined;
       case 'submit':
         this.submit(msg.job);
         return undefined;
@@ -175,6 +178,19 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     for (const job of this.jobs.values()) lost += reconcile(job, member.id, byJob.get(job.id)).length;
     if (lost === 0) return;
     this.context.log.info('packets lost on the way placed again', { machine: member.name, packets: lost });
+    this.dispatchAll();
+  }
+
+  /** An agent ran dry: what the books still place there and it does not hold was lost. */
+  private agentIdle(msg: AgentIdle): void {
+    const slot = this.members.slot(msg.agent.toString());
+    if (slot === undefined || !Number.isFinite(msg.lastSeq)) return;
+    const byJob = new Map<string, Set<number>>();
+    for (const h of msg.held) byJob.set(h.job, fromRanges(h.ranges));
+    let lost = 0;
+    for (const job of this.jobs.values()) lost += reconcileIdle(job, slot, msg.lastSeq, byJob.get(job.id)).length;
+    if (lost === 0) return;
+    this.context.log.info('packets lost on the way placed again', { agent: slot.key, packets: lost });
     this.dispatchAll();
   }
 

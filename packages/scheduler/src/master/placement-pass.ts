@@ -38,6 +38,9 @@ export class PlacementPass {
     private readonly host: PlacementHost,
   ) {}
 
+  /** Numbers placement passes; every assign of a pass carries it (see `AgentIdle`). */
+  private assignSeq = 0;
+
   /**
    * Places the job's waiting packets. A strategy that wants a health round gets one per pass: the
    * round runs while the master goes on handling messages (heartbeats, results), and the pass
@@ -70,6 +73,7 @@ export class PlacementPass {
   /** Places groups until the job's window is full or nothing is left, then sends one assign per agent. */
   private placeGroups(job: Job, fresh: Fresh | undefined): void {
     const assigns = new Map<AgentSlot, PacketBatch[]>();
+    const seq = ++this.assignSeq;
     try {
       while (!job.settled && job.hasWaiting) {
         const agents = this.members.agentCount;
@@ -98,10 +102,10 @@ export class PlacementPass {
           this.host.fail(job, error instanceof Error ? error : new Error(String(error)));
           break;
         }
-        this.book(job, slot, packets, assigns);
+        this.book(job, slot, packets, assigns, seq);
       }
     } finally {
-      this.send(job, assigns);
+      this.send(job, assigns, seq);
     }
     if (!job.settled && job.complete) this.host.complete(job);
   }
@@ -117,12 +121,12 @@ export class PlacementPass {
     return slots[at]!;
   }
 
-  private book(job: Job, slot: AgentSlot, packets: Waiting[], assigns: Map<AgentSlot, PacketBatch[]>): void {
+  private book(job: Job, slot: AgentSlot, packets: Waiting[], assigns: Map<AgentSlot, PacketBatch[]>, seq: number): void {
     const indices: number[] = [];
     const args: unknown[] = [];
     let attempts: number[] | undefined;
     for (const p of packets) {
-      const entry: InFlight = { arg: p.arg, attempts: p.attempts, machine: slot.machine, slot, misses: 0 };
+      const entry: InFlight = { arg: p.arg, attempts: p.attempts, machine: slot.machine, slot, misses: 0, seq };
       job.inFlight.set(p.index, entry);
       indices.push(p.index);
       args.push(wideBigInt(p.arg));
@@ -136,11 +140,11 @@ export class PlacementPass {
     else list.push(batch);
   }
 
-  private send(job: Job, assigns: Map<AgentSlot, PacketBatch[]>): void {
+  private send(job: Job, assigns: Map<AgentSlot, PacketBatch[]>, seq: number): void {
     for (const [slot, batches] of assigns) {
       const defs = job.sentDefs.has(slot.key) ? [] : [job.fn];
       job.sentDefs.add(slot.key);
-      slot.ref.tell({ type: 'assign', defs, batches });
+      slot.ref.tell({ type: 'assign', defs, batches, seq });
     }
   }
 

@@ -26,6 +26,9 @@
  *    missing from two reconciled heartbeats in a row was lost (an assign, a grant, a `moved`):
  *    it is placed again. A job the machine holds that the master no longer runs is cancelled
  *    again (a lost `cancel`).
+ *    An agent that runs out of work reports the same at once (`agent-idle`), with the highest
+ *    assign `seq` it got: as assigns to one agent arrive in order, one report is enough for the
+ *    packets assigned up to there.
  * 4. Definitions: an agent given packets whose function it lacks (the assign carrying the
  *    definition was lost) holds them and asks with `need-def`, again on every heartbeat, until
  *    an assign brings it.
@@ -50,7 +53,7 @@ import type { MachineStats } from '../placement/placement-strategy.js';
 export const MASTER_PATH = '/user/armada-master';
 
 /** Every message a master accepts from the network. */
-export type MasterMsg = MachineHello | Register | Heartbeat | Results | Moved | NeedDef;
+export type MasterMsg = MachineHello | Register | Heartbeat | Results | Moved | NeedDef | AgentIdle;
 
 /** A machine started; masters answer with `master-hello`. */
 export interface MachineHello {
@@ -125,6 +128,19 @@ export interface NeedDef {
   readonly type: 'need-def';
   readonly job: JobId;
   readonly agent: AgentRef;
+}
+
+/**
+ * An agent ran out of work: what it still holds of this master's jobs (lent, answered and not yet
+ * acknowledged) and the highest assign `seq` it received. Assigns to one agent arrive in order, so
+ * a packet the books place on this agent by an assign up to `lastSeq` (or moved to it) and not
+ * listed here was lost on the way: it is placed again at once, without waiting for heartbeats.
+ */
+export interface AgentIdle {
+  readonly type: 'agent-idle';
+  readonly agent: AgentRef;
+  readonly lastSeq: number;
+  readonly held: HeldPackets[];
 }
 
 /** What a master knows of the cluster at one moment. */

@@ -1,8 +1,26 @@
 import type { MachineId } from '../ids.js';
 import type { Job } from './job.js';
+import type { AgentSlot } from './membership.js';
 
 /** A packet missing from this many heartbeats of its machine in a row is taken as lost. */
 export const MISSES_TO_LOSE = 2;
+
+/**
+ * Reconciles one job's books with an idle report of the agent in `slot` (see `AgentIdle`): a
+ * packet placed there by an assign up to `lastSeq`, or moved there, that it does not list (`held`)
+ * was lost, and moves to the packets to place again at once. Returns the indices moved.
+ */
+export function reconcileIdle(job: Job, slot: AgentSlot, lastSeq: number, held: ReadonlySet<number> | undefined): number[] {
+  const lost: number[] = [];
+  for (const [index, entry] of job.inFlight) {
+    if (entry.slot !== slot || entry.seq > lastSeq || held?.has(index) === true) continue;
+    job.inFlight.delete(index);
+    slot.outstanding--;
+    job.again.set(index, { index, arg: entry.arg, attempts: entry.attempts });
+    lost.push(index);
+  }
+  return lost;
+}
 
 /**
  * Reconciles one job's books with one heartbeat of `machine`, which lists the indices `held`

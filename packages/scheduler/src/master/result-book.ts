@@ -68,6 +68,7 @@ export function recordMove(job: Job, members: Membership, msg: Moved): number[] 
     entry.machine = msg.to;
     entry.slot = thief;
     entry.misses = 0;
+    entry.seq = 0;
     thief.outstanding++;
     released.push(index);
   }

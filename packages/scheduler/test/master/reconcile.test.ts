@@ -25,7 +25,7 @@ function jobWith(placed: ReadonlyArray<MachineId>): { job: Job; slots: AgentSlot
   for (const w of job.take(placed.length)) {
     const slot = slots[machines.indexOf(placed[w.index]!)]!;
     slot.outstanding++;
-    job.inFlight.set(w.index, { arg: w.arg, attempts: 0, machine: slot.machine, slot, misses: 0 });
+    job.inFlight.set(w.index, { arg: w.arg, attempts: 0, machine: slot.machine, slot, misses: 0, seq: 1 });
   }
   return { job, slots };
 }

@@ -26,7 +26,7 @@ function placed(n: number, members: Membership): Job {
   const slot = members.slot('a0')!;
   for (const w of job.take(n)) {
     slot.outstanding++;
-    job.inFlight.set(w.index, { arg: w.arg, attempts: 0, machine: slot.machine, slot, misses: 0 });
+    job.inFlight.set(w.index, { arg: w.arg, attempts: 0, machine: slot.machine, slot, misses: 0, seq: 1 });
   }
   return job;
 }
