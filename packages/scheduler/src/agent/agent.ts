@@ -17,9 +17,7 @@ import { chunkSize } from './chunk-size.js';
 import { Deque } from './deque.js';
 import type { AgentMsg, AgentReport, AgentRef, Grant, PeerInfo, Steal } from './protocol.js';
 import { ResultOutbox } from './result-outbox.js';
-
-/** The steal-timeout id that means "the back-off pause is over". */
-const BACKOFF_OVER = -1;
+import { Thief } from './thief.js';
 
 /** From the agent's own Worker and timers; never on the wire. */
 type Internal =
@@ -49,11 +47,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private stopping: 'timeout' | 'cancelled' | undefined;
   private peers: PeerInfo[] = [];
   private masters: string[] = [];
-  private stealId = 0;
-  private stealing: { id: number; timer: TimerHandle } | undefined;
-  private stealAttempt = 0;
-  private stealTimer: TimerHandle | undefined;
-  private backedOff = false;
+  private readonly thief: Thief;
   private malformed: RateLimitedWarning | undefined;
   /** Masters heard of through assigns and grants, by node, with the highest assign `seq` received. */
   private readonly knownMasters = new Map<string, { readonly ref: JobHeader['master']; lastSeq: number }>();
@@ -68,6 +62,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     @inject(Tokens.Clock) private readonly clock: Clock,
   ) {
     super();
+    this.thief = new Thief(settings, clock, policy, (id) => this.self.tell({ type: 'steal-timeout', id }));
   }
 
   override preStart(): void {
@@ -76,8 +71,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   override postStop(): void {
     if (this.taskTimer !== undefined) this.clock.clearTimeout(this.taskTimer);
-    if (this.stealing !== undefined) this.clock.clearTimeout(this.stealing.timer);
-    if (this.stealTimer !== undefined) this.clock.clearTimeout(this.stealTimer);
+    this.thief.close();
   }
 
   /** A message that does not have the shape its type says (bad input) is dropped; the queue survives. */
@@ -95,7 +89,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
       case 'assign':
         if (msg.seq !== undefined && msg.batches.length > 0) this.sawAssign(msg.batches[0]!.job.master, msg.seq);
         this.accept(msg.defs, msg.batches);
-        this.resetStealing();
+        this.thief.reset();
         break;
       case 'steal':
         this.giveTo(msg);
@@ -126,7 +120,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
       case 'set-peers':
         this.peers = msg.peers.filter((p) => !p.agent.equals(this.self));
         this.masters = msg.masters;
-        this.resetStealing();
+        this.thief.reset();
         break;
       case 'report':
         return this.report();
@@ -140,11 +134,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
         if (msg.run === this.runId && this.running !== undefined) this.stopRunning('timeout');
         break;
       case 'steal-timeout':
-        if (msg.id === BACKOFF_OVER) this.backedOff = true;
-        else if (this.stealing?.id === msg.id) {
-          this.stealing = undefined;
-          this.stealAttempt++;
-        }
+        this.thief.timedOut(msg.id);
         break;
     }
     this.pump();
@@ -436,46 +426,16 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   // --- stealing ---
 
-  /** There is work in the cluster again: the next idle moment steals at once, without back-off. */
-  private resetStealing(): void {
-    this.stealAttempt = 0;
-    this.backedOff = false;
-    if (this.stealTimer !== undefined) this.clock.clearTimeout(this.stealTimer);
-    this.stealTimer = undefined;
-  }
-
   private maybeSteal(): void {
-    if (!this.settings.stealing || this.stealing !== undefined || this.stealTimer !== undefined || this.peers.length === 0) return;
-    // One quick round over the peers, then exponential back-off, so an idle cluster stays quiet.
-    const delay = this.stealAttempt < this.peers.length ? 0 : Math.min(this.settings.maxStealBackoffMs, 2 ** (this.stealAttempt - this.peers.length));
-    if (delay > 0 && !this.backedOff) {
-      this.stealTimer = this.clock.setTimeout(() => {
-        this.stealTimer = undefined;
-        this.self.tell({ type: 'steal-timeout', id: BACKOFF_OVER });
-      }, delay);
-      return;
-    }
-    this.backedOff = false;
-    const victim = this.policy.victim(this.peers.map((p) => ({ agent: p.agent.toString(), machine: p.machine })), this.stealAttempt);
-    const peer = victim === undefined ? undefined : this.peers.find((p) => p.agent.toString() === victim.agent);
-    if (peer === undefined) return;
-    const id = ++this.stealId;
-    const timer = this.clock.setTimeout(() => this.self.tell({ type: 'steal-timeout', id }), this.settings.stealTimeoutMs);
-    this.stealing = { id, timer };
-    const request: Steal = { type: 'steal', id, thief: this.self, machine: this.settings.machine, masters: this.masters };
-    peer.agent.tell(request);
+    const next = this.thief.next(this.peers);
+    if (next === undefined) return;
+    const request: Steal = { type: 'steal', id: next.id, thief: this.self, machine: this.settings.machine, masters: this.masters };
+    next.peer.agent.tell(request);
   }
 
   private granted(msg: Grant): void {
-    if (this.stealing?.id === msg.id) {
-      this.clock.clearTimeout(this.stealing.timer);
-      this.stealing = undefined;
-    }
-    if (msg.batches.length === 0) {
-      this.stealAttempt++;
-      return;
-    }
-    this.resetStealing();
+    this.thief.granted(msg.id, msg.batches.length === 0);
+    if (msg.batches.length === 0) return;
     this.accept(msg.defs, msg.batches);
     for (const batch of msg.batches) {
       batch.job.master.tell({ type: 'moved', job: batch.job.id, indices: batch.indices, from: msg.machine, to: this.settings.machine, thief: this.self, victim: msg.victim });
