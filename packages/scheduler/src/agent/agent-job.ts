@@ -2,6 +2,7 @@ import { wideBigInt } from '@armada/actors/internal';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { MachineId } from '../ids.js';
 import type { JobHeader, PacketBatch } from '../packet.js';
+import type { ResultOutbox } from './result-outbox.js';
 
 /** One job as an agent knows it. */
 export interface AgentJob {
@@ -53,4 +54,18 @@ export function grantBatches(taken: readonly Entry[]): { batches: PacketBatch[];
     if (job.def !== undefined && !defs.includes(job.def)) defs.push(job.def);
   }
   return { batches, defs };
+}
+
+/**
+ * What an agent holds of each job, for heartbeats and idle reports: packets queued, running, lent
+ * or waiting for their definition, and answered but not yet sent or not yet acknowledged. Jobs
+ * holding nothing are left out.
+ */
+export function heldPackets(jobs: Iterable<AgentJob>, outbox: ResultOutbox): Array<{ job: AgentJob; indices: number[] }> {
+  const out: Array<{ job: AgentJob; indices: number[] }> = [];
+  for (const job of jobs) {
+    const indices = [...job.holding, ...(job.unsent?.indices ?? []), ...outbox.indices(job.header.id)];
+    if (indices.length > 0) out.push({ job, indices });
+  }
+  return out;
 }

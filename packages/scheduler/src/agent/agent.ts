@@ -3,7 +3,6 @@ import { RateLimitedWarning, wideBigInt } from '@armada/actors/internal';
 import { RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
-import type { HeldPackets } from '../master/protocol.js';
 import type { JobHeader, PacketBatch, PacketFailure } from '../packet.js';
 import { toRanges } from '../packet-ranges.js';
 import type { StealPolicy } from '../stealing/steal-policy.js';
@@ -12,7 +11,7 @@ import type { BatchOutcome, TaskExecutor } from '../worker/executor.js';
 import { Worker } from '../worker/worker.js';
 import type { WorkerRef } from '../worker/protocol.js';
 import type { AgentSettings } from './agent-settings.js';
-import { grantBatches, newAgentJob, type AgentJob, type Entry } from './agent-job.js';
+import { grantBatches, heldPackets, newAgentJob, type AgentJob, type Entry } from './agent-job.js';
 import { chunkSize } from './chunk-size.js';
 import { Deque } from './deque.js';
 import type { AgentMsg, AgentReport, AgentRef, Grant, PeerInfo, Steal } from './protocol.js';
@@ -341,11 +340,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     }
     this.reclaim((_, loan) => now - loan.since >= this.settings.lentLeaseMs);
     this.pump();
-    const held: AgentReport['held'] = [];
-    for (const job of this.jobs.values()) {
-      const indices = [...job.holding, ...(job.unsent?.indices ?? []), ...this.outbox.indices(job.header.id)];
-      if (indices.length > 0) held.push({ master: job.master, job: job.header.id, indices });
-    }
+    const held = heldPackets(this.jobs.values(), this.outbox).map(({ job, indices }) => ({ master: job.master, job: job.header.id, indices }));
     return { queued: this.queue.length + (this.running?.length ?? 0), held };
   }
 
@@ -375,12 +370,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
     this.lastIdleReport = now;
     this.resendOverdue(now);
     for (const [node, { ref, lastSeq }] of this.knownMasters) {
-      const held: HeldPackets[] = [];
-      for (const job of this.jobs.values()) {
-        if (job.master !== node) continue;
-        const indices = [...job.holding, ...(job.unsent?.indices ?? []), ...this.outbox.indices(job.header.id)];
-        if (indices.length > 0) held.push({ job: job.header.id, ranges: toRanges(indices) });
-      }
+      const held = heldPackets(this.jobs.values(), this.outbox)
+        .filter(({ job }) => job.master === node)
+        .map(({ job, indices }) => ({ job: job.header.id, ranges: toRanges(indices) }));
       ref.tell({ type: 'agent-idle', agent: this.self, lastSeq, held });
     }
   }
