@@ -1,8 +1,9 @@
 /**
  * `@armada/scheduler/testing`: run a whole cluster (the real Master, Machine, Agent and Worker
- * actors) in one process on simulated time, with seeded message delays and reorderings, machine
- * crashes, slow workers and dying worker threads, so schedulers and strategies can be
- * property-tested. A failing seed reproduces the same run.
+ * actors) in one process on simulated time, with seeded message delays and reorderings, message
+ * loss and duplication (`lossRate`, `duplicateRate`, `sim.network.setFaults`), outages of every
+ * node or of some (`sim.network.outage`), machine crashes, slow workers and dying worker threads,
+ * so schedulers and strategies can be property-tested. A failing seed reproduces the same run.
  *
  * Testing your own placement strategy: register it in a `PlacementRegistry`, start a
  * {@link Simulation} with that registry, run `dmap` with your `mode` under `sim.run`, and let
