@@ -2,7 +2,17 @@ import os from 'node:os';
 import { InMemoryNetwork, InvalidArgumentError, type ActorRef, type ActorSystem } from '@armada/actors';
 import { checkDmapOptions, DMAP_DEFAULTS, type DmapOptions } from './dmap-options.js';
 import { ClusterClosedError } from './errors.js';
+import { CborSerializer } from '@armada/actors';
+import { createHash } from 'node:crypto';
+import { bundleModule } from './functions/bundle-module.js';
+import { DefinitionRegistry, type EgressStats } from './functions/definition-registry.js';
+import { DefinitionServer } from './functions/definition-server.js';
+import { DEFINITIONS_PATH } from './functions/definitions-protocol.js';
 import { describeFunction } from './functions/describe-function.js';
+import type { FunctionDef } from './functions/function-def.js';
+import { moduleDefinition, moduleExportOf } from './functions/module-function.js';
+import type { SharedHandle } from './functions/shared-handle.js';
+import { FunctionModule } from './gluster/function-module.js';
 import { jobId } from './ids.js';
 import { startMachine, type MachineHandle } from './machine/start-machine.js';
 import type { MachineSettings } from './machine/machine-settings.js';
@@ -38,6 +48,7 @@ export interface ClusterOptions extends NodeOptions {
 }
 
 let jobCounter = 0;
+const cbor = new CborSerializer();
 
 /**
  * A handle on a cluster: its master lives in this process. Connect to machines over NATS, or
@@ -48,6 +59,8 @@ export class Cluster {
   private closed = false;
   /** Jobs not yet settled, so `close` can reject even those the master never saw. */
   private readonly running = new Set<Job>();
+  /** What machines may fetch from this master by hash: definitions, modules, shared values. */
+  private readonly registry = new DefinitionRegistry();
 
   private constructor(
     /** The actor system the master runs in. */
@@ -76,6 +89,7 @@ export class Cluster {
     const machines: MachineHandle[] = [];
     const placements = system.container.resolve<PlacementRegistry>(PlacementTokens.Registry);
     const cluster = new Cluster(system, master, placements, options.defaults ?? {}, machines);
+    system.spawn(() => new DefinitionServer(cluster.registry), { name: DEFINITIONS_PATH.slice('/user/'.length) });
     if (!embedded) return cluster;
     const count = options.machines ?? 1;
     if (!(Number.isInteger(count) && count >= 1)) throw new InvalidArgumentError(`machines must be a positive integer, got ${String(count)}`);
@@ -103,12 +117,24 @@ export class Cluster {
    */
   async dmap<T, R>(fn: (input: T) => R | Promise<R>, inputs: Iterable<T>, options: DmapOptions = {}): Promise<Awaited<R>[]> {
     if (this.closed) throw new ClusterClosedError();
-    if (inputs === null || typeof (inputs as Partial<Iterable<T>>)?.[Symbol.iterator] !== 'function') {
+    checkDmapOptions(options);
+    const exported = moduleExportOf(fn);
+    const def = exported !== undefined ? moduleDefinition(exported, false) : describeFunction(fn as (...args: never[]) => unknown, options.env ?? this.defaults.env);
+    return this.runDefinition(def, inputs, options) as Promise<Awaited<R>[]>;
+  }
+
+  /**
+   * Runs a described function on every input, as `dmap` does (internal: the facade's entry).
+   * The definition is kept where machines can fetch it by hash, so packets carry only the hash.
+   */
+  runDefinition(def: FunctionDef, inputs: Iterable<unknown>, options: DmapOptions = {}): Promise<unknown[]> {
+    if (this.closed) return Promise.reject(new ClusterClosedError());
+    if (inputs === null || typeof (inputs as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== 'function') {
       throw new InvalidArgumentError('dmap inputs must be an iterable (an array, a Set, a generator, ...)');
     }
     checkDmapOptions(options);
     const o = { ...DMAP_DEFAULTS, ...this.defaults, ...options };
-    const def = describeFunction(fn as (...args: never[]) => unknown, o.env);
+    this.registry.definitions.add(def);
     const placement = o.placement ?? this.placements.create(o.mode);
     const job = new Job(jobId(`${this.system.node}-${(++jobCounter).toString(36)}`), def, inputs, {
       stealing: o.stealing,
@@ -124,7 +150,45 @@ export class Cluster {
     const forget = () => this.running.delete(job);
     job.promise.then(forget, forget);
     this.master.tell({ type: 'submit', job });
-    return job.promise as Promise<Awaited<R>[]>;
+    return job.promise;
+  }
+
+  /**
+   * Bundles a function file (`.ts`, `.js`, `.mjs`) with its imports into one ESM module (esbuild,
+   * source map inline) and makes it available to machines by its sha256: each machine fetches it
+   * once on first use and keeps it in its disk cache. Importing an unchanged file again ships
+   * nothing. Throws `BundleError` with esbuild's message when the file does not bundle.
+   * Pass `module.fn('name')` to `dmap` to run an export on every input.
+   */
+  async importFunctionFile(file: string): Promise<FunctionModule> {
+    if (this.closed) throw new ClusterClosedError();
+    const bundle = await bundleModule(file);
+    this.registry.addModule(bundle.hash, bundle.code);
+    return new FunctionModule(bundle);
+  }
+
+  /**
+   * Shares `value` with jobs: pass the handle in place of the value (as an argument, or an
+   * element of an array argument). Each machine fetches the value once by content hash (sha256 of
+   * its CBOR encoding) and keeps it within a byte budget, however many jobs use it. Throws
+   * `InvalidArgumentError` when the value cannot be encoded.
+   */
+  share<T>(value: T): SharedHandle<T> {
+    if (this.closed) throw new ClusterClosedError();
+    let bytes: Uint8Array;
+    try {
+      bytes = cbor.encode(value);
+    } catch (cause) {
+      throw new InvalidArgumentError(`shared value cannot be serialised: ${(cause as Error).message}`);
+    }
+    const hash = createHash('sha256').update(bytes).digest('base64url');
+    this.registry.addShared(hash, bytes);
+    return { armadaShared: hash, bytes: bytes.byteLength };
+  }
+
+  /** Bytes this master sent to machines for modules and shared values, in total and per machine. */
+  transferStats(): EgressStats {
+    return this.registry.stats();
   }
 
   /** Resolves once at least `count` machines are registered; rejects with `NoMachinesError` after `timeoutMs` (default 10 s). */

@@ -22,7 +22,10 @@ export class NotShippableError extends ArmadaError {
   }
 }
 
-/** User code threw while running a packet. `stack` is the remote stack; `machine` says where it ran. */
+/**
+ * User code threw while running a packet. `stack` is the remote stack; `machine` (the id) and
+ * `machineName` say where it ran, and the message names the machine by name.
+ */
 export class TaskError extends ArmadaError {
   constructor(
     message: string,
@@ -30,8 +33,9 @@ export class TaskError extends ArmadaError {
     readonly index: number,
     readonly machine: string,
     remoteStack?: string,
+    readonly machineName?: string,
   ) {
-    super(`packet ${index} failed on ${machine}: ${remoteName}: ${message}`, { code: 'ERR_TASK' });
+    super(`packet ${index} failed on ${machineName === undefined ? machine : `${machineName} (${machine})`}: ${remoteName}: ${message}`, { code: 'ERR_TASK' });
     if (remoteStack !== undefined) this.stack = `${this.name}: ${this.message}\n--- remote stack (${machine}) ---\n${remoteStack}`;
   }
 }
@@ -85,6 +89,60 @@ export class UnknownStrategyError extends ArmadaError {
   }
 }
 
+/** A function definition, module or shared value could not be had from the master within the retry bound. */
+export class DefinitionUnavailableError extends ArmadaError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'ERR_DEFINITION_UNAVAILABLE', retryable: true, cause });
+  }
+}
+
+/** A bundled function module failed to load on a machine (it threw on import, or lacks the export). */
+export class ModuleLoadError extends ArmadaError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'ERR_MODULE_LOAD', cause });
+  }
+}
+
+/** A function file could not be bundled; the message is the bundler's. */
+export class BundleError extends ArmadaError {
+  constructor(readonly file: string, message: string, cause?: unknown) {
+    super(`cannot bundle ${file}: ${message}`, { code: 'ERR_BUNDLE', cause });
+  }
+}
+
+/** `getReturn` was called for a job that has not ended yet. */
+export class JobNotDoneError extends ArmadaError {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} is not done yet; poll jobDone or await result`, { code: 'ERR_JOB_NOT_DONE', retryable: true });
+  }
+}
+
+/** A job id that this facade never handed out. */
+export class UnknownJobError extends ArmadaError {
+  constructor(readonly jobId: string) {
+    super(`unknown job id ${jobId}`, { code: 'ERR_UNKNOWN_JOB' });
+  }
+}
+
+/** `runDist` named a module or function that was not imported; lists what is known. */
+export class UnknownFunctionError extends ArmadaError {
+  constructor(readonly functionName: string, readonly known: readonly string[]) {
+    super(`unknown function "${functionName}"; exported functions: ${known.length === 0 ? '(none imported)' : known.join(', ')}`, {
+      code: 'ERR_UNKNOWN_FUNCTION',
+    });
+  }
+}
+
+/** `addRunner` named a machine that did not register within the timeout. */
+export class UnknownMachineError extends ArmadaError {
+  constructor(readonly machineName: string, readonly waitedMs: number, known: readonly string[]) {
+    super(`no machine named "${machineName}" registered within ${waitedMs} ms; machines: ${known.length === 0 ? '(none)' : known.join(', ')}`, {
+      code: 'ERR_UNKNOWN_MACHINE',
+      retryable: true,
+    });
+  }
+}
+
 Object.assign(KNOWN_ERRORS, {
   CapturedVariableError,
   NotShippableError,
@@ -96,4 +154,11 @@ Object.assign(KNOWN_ERRORS, {
   JobTimeoutError,
   ClusterClosedError,
   UnknownStrategyError,
+  DefinitionUnavailableError,
+  ModuleLoadError,
+  BundleError,
+  JobNotDoneError,
+  UnknownJobError,
+  UnknownFunctionError,
+  UnknownMachineError,
 });

@@ -7,6 +7,7 @@ import { SchedulerTokens } from './tokens.js';
 import { ThreadExecutor } from './worker/thread-executor.js';
 import type { ExecutorFactory } from './worker/executor.js';
 import { osStats, type StatsSource } from './machine/machine-stats.js';
+import { DefinitionClient, type DefinitionClientOptions } from './functions/definition-client.js';
 
 /** How a scheduler node (a machine or a cluster handle's master) reaches the others. */
 export interface NodeOptions {
@@ -33,6 +34,8 @@ export interface NodeOptions {
   container?: DependencyContainer;
   /** The machine's stats; default from `node:os`. */
   stats?: StatsSource;
+  /** Caches of shipped code and shared values on a machine (disk folder, byte budgets, fetch retries). */
+  definitions?: DefinitionClientOptions;
 }
 
 /** Starts the actor system of a scheduler node and registers the scheduler's services in it. */
@@ -52,6 +55,7 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   system.container.register(SchedulerTokens.ExecutorFactory, { useValue: executors });
   system.container.register(SchedulerTokens.StealPolicy, { useValue: options.stealPolicy ?? new RandomHalfPolicy(random) });
   system.container.register(SchedulerTokens.StatsSource, { useValue: options.stats ?? osStats });
+  system.container.register(SchedulerTokens.Definitions, { useValue: new DefinitionClient(system, options.definitions) });
   return system;
 }
 

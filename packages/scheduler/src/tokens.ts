@@ -20,4 +20,6 @@ export const SchedulerTokens = {
   StatsSource: Symbol.for('armada.scheduler.StatsSource'),
   /** `() => number` in [0, 1): the randomness of agents and masters, seedable in simulation. */
   Random: Symbol.for('armada.scheduler.Random'),
+  /** The node's `DefinitionClient`: definitions, modules and shared values held, fetched by hash. */
+  Definitions: Symbol.for('armada.scheduler.Definitions'),
 } as const;

@@ -136,6 +136,8 @@ export interface ClusterView {
     readonly agents: ReadonlyArray<{ readonly agent: string; readonly queued: number; readonly outstanding: number }>;
   }>;
   readonly jobs: ReadonlyArray<{ readonly id: JobId; readonly done: number; readonly total: number | undefined; readonly inFlight: number }>;
+  /** Function definitions this master shipped inline to agents so far (later calls send hashes). */
+  readonly definitionsShipped: number;
 }
 
 export type MasterRef = ActorRef<MasterMsg>;

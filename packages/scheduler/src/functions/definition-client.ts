@@ -1,0 +1,152 @@
+import { AskTimeoutError, CborSerializer, type ActorSystem } from '@armada/actors';
+import { DefinitionUnavailableError } from '../errors.js';
+import { DefinitionStore } from './definition-store.js';
+import { DEFINITIONS_PATH, type ContentKind, type Fetch, type FetchReply } from './definitions-protocol.js';
+import type { FunctionDef } from './function-def.js';
+import { ModuleCache, type ModuleCacheOptions } from './module-cache.js';
+import { ShareCache } from './share-cache.js';
+import { isSharedHandle } from './shared-handle.js';
+
+/** Options of a {@link DefinitionClient}, merged over {@link DEFINITION_CLIENT_DEFAULTS}. */
+export interface DefinitionClientOptions {
+  /** Disk cache of bundled modules. */
+  readonly modules?: ModuleCacheOptions;
+  /** Byte budget of the in-memory cache of shared values. */
+  readonly shareCacheBytes?: number;
+  /** Time allowed for one fetch ask before it is sent again. */
+  readonly fetchTimeoutMs?: number;
+  /** Asks per fetch before it fails with `DefinitionUnavailableError`. */
+  readonly fetchAttempts?: number;
+}
+
+export const DEFINITION_CLIENT_DEFAULTS = {
+  shareCacheBytes: 512 * 1024 * 1024,
+  fetchTimeoutMs: 10_000,
+  fetchAttempts: 3,
+} as const;
+
+/** Bytes a machine received from masters' definition servers. */
+export interface IngressStats {
+  readonly definitions: number;
+  readonly moduleBytes: number;
+  readonly sharedBytes: number;
+  readonly fetches: number;
+}
+
+const cbor = new CborSerializer();
+
+/**
+ * A machine's side of shipping by hash: the definitions, module files and shared values it
+ * holds, and the fetches of those it lacks from the master that named them. Concurrent
+ * fetches of one hash share one ask. A fetch whose ask (or reply) is lost is asked again after
+ * `fetchTimeoutMs`; after `fetchAttempts` it fails with `DefinitionUnavailableError`, as it does
+ * at once when the master does not hold the hash. It never waits longer than
+ * `fetchTimeoutMs * fetchAttempts`.
+ */
+export class DefinitionClient {
+  readonly definitions = new DefinitionStore();
+  readonly modules: ModuleCache;
+  readonly shared: ShareCache;
+  private readonly timeoutMs: number;
+  private readonly attempts: number;
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private received = { definitions: 0, moduleBytes: 0, sharedBytes: 0, fetches: 0 };
+
+  constructor(
+    private readonly system: ActorSystem,
+    options: DefinitionClientOptions = {},
+  ) {
+    const o = { ...DEFINITION_CLIENT_DEFAULTS, ...options };
+    this.modules = new ModuleCache(o.modules);
+    this.shared = new ShareCache(o.shareCacheBytes);
+    this.timeoutMs = o.fetchTimeoutMs;
+    this.attempts = o.fetchAttempts;
+  }
+
+  /** What this machine fetched so far. */
+  stats(): IngressStats {
+    return { ...this.received };
+  }
+
+  /** The definition of `hash`: held, or fetched from the master on node `master`. */
+  async definition(hash: string, master: string): Promise<FunctionDef> {
+    const held = this.definitions.get(hash);
+    if (held !== undefined) return held;
+    const reply = (await this.fetch('definition', hash, master)) as { def: FunctionDef };
+    this.received.definitions++;
+    this.definitions.add(reply.def);
+    return reply.def;
+  }
+
+  /** The `file:` URL of module `hash` in the disk cache, fetched first when missing. */
+  moduleUrl(hash: string, master: string): Promise<string> {
+    return this.once(`m:${hash}`, async () => {
+      const cached = await this.modules.get(hash);
+      if (cached !== undefined) return cached;
+      const { code } = (await this.fetch('module', hash, master)) as { code: string };
+      this.received.moduleBytes += Buffer.byteLength(code);
+      return this.modules.put(hash, code);
+    });
+  }
+
+  /** The value of a shared handle, from the cache or fetched once. */
+  sharedValue(hash: string, master: string): Promise<unknown> {
+    const cached = this.shared.get(hash);
+    if (cached !== undefined) return Promise.resolve(cached.value);
+    return this.once(`s:${hash}`, async () => {
+      const { bytes } = (await this.fetch('shared', hash, master)) as { bytes: Uint8Array };
+      this.received.sharedBytes += bytes.byteLength;
+      const value = cbor.decode(bytes, (address) => this.system.refFor(address));
+      this.shared.set(hash, value, bytes.byteLength);
+      return value;
+    });
+  }
+
+  /**
+   * `args` with every shared handle (an argument, or an element of an array argument) swapped
+   * for its value. Returns `args` itself when there is none.
+   */
+  async resolveShared(args: unknown[], master: string): Promise<unknown[]> {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      if (isSharedHandle(arg)) (out ??= [...args])[i] = await this.sharedValue(arg.armadaShared, master);
+      else if (Array.isArray(arg) && arg.some(isSharedHandle)) {
+        (out ??= [...args])[i] = await Promise.all(arg.map((a) => (isSharedHandle(a) ? this.sharedValue(a.armadaShared, master) : a)));
+      }
+    }
+    return out ?? args;
+  }
+
+  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let pending = this.inFlight.get(key) as Promise<T> | undefined;
+    if (pending === undefined) {
+      pending = make().finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async fetch(kind: ContentKind, hash: string, master: string): Promise<FetchReply & { found: true }> {
+    const server = this.system.ref<Fetch>(master, DEFINITIONS_PATH);
+    const msg: Fetch = { type: 'fetch', kind, hash, machine: this.system.node };
+    let last: unknown;
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      let reply: FetchReply;
+      try {
+        reply = await server.ask<FetchReply>(msg, { timeoutMs: this.timeoutMs });
+      } catch (error) {
+        last = error;
+        if (error instanceof AskTimeoutError) continue;
+        break;
+      }
+      this.received.fetches++;
+      if (!reply.found) throw new DefinitionUnavailableError(`master ${master} holds no ${kind} with hash ${hash}`);
+      return reply;
+    }
+    throw new DefinitionUnavailableError(
+      `could not fetch ${kind} ${hash} from master ${master} after ${this.attempts} attempt(s): ${(last as Error)?.message ?? String(last)}`,
+      last,
+    );
+  }
+}
