@@ -14,12 +14,15 @@ const MODULE_EXPORT = Symbol.for('armada.scheduler.moduleExport');
 
 /**
  * A stand-in function for an export of an imported module: `dmap` recognises it and ships the
- * export by hash instead of source. Calling it locally throws: the code runs on the cluster.
+ * export by hash instead of source. Calling it runs `call`, which by default throws: the code
+ * runs on the cluster.
  */
-export function moduleExportFunction(ref: ModuleExportRef): (...args: never[]) => never {
-  const fn = (): never => {
-    throw new TypeError(`${ref.exportName} from ${ref.file} runs on the cluster: pass it to dmap, or call it through importFunctions`);
-  };
+export function moduleExportFunction(ref: ModuleExportRef, call?: (...args: unknown[]) => unknown): (...args: never[]) => unknown {
+  const fn =
+    call ??
+    ((): never => {
+      throw new TypeError(`${ref.exportName} from ${ref.file} runs on the cluster: pass it to dmap, or call it through importFunctions`);
+    });
   Object.defineProperty(fn, 'name', { value: ref.exportName });
   Object.defineProperty(fn, MODULE_EXPORT, { value: ref });
   return fn;
