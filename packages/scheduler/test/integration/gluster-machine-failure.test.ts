@@ -22,7 +22,7 @@ describe('Gluster.runDist when a machine process is SIGKILLed mid-run', function
     await server?.stop();
   });
 
-  it('ends every job with its value, the dead machine's jobs run elsewhere', async () => {
+  it('ends every job with its value; the dead machine\'s jobs run elsewhere', async () => {
     machines = await forkMachines(server!.url, 3, { agents: 2, heartbeatMs: 200 });
     cluster = await Cluster.start({ nats: server!.url, master: { deadAfterMs: 1000, tickMs: 100 }, logger: new ConsoleLogger('error') });
     await cluster.waitForMachines(3);
