@@ -42,6 +42,13 @@ export class ModuleCache {
   /** The `file:` URL of the cached module `hash`, or undefined when it is not on disk. */
   async get(hash: string): Promise<string | undefined> {
     const file = this.file(hash);
+    const index = await this.index();
+    const known = index.get(hash);
+    // Written or seen by this process: no disk access on the hot path (a job per call).
+    if (known !== undefined) {
+      known.used = Date.now();
+      return pathToFileURL(file).href;
+    }
     try {
       await stat(file);
     } catch {
@@ -49,7 +56,7 @@ export class ModuleCache {
     }
     const now = new Date();
     await utimes(file, now, now).catch(() => undefined);
-    (await this.index()).set(hash, { bytes: (await this.index()).get(hash)?.bytes ?? 0, used: now.getTime() });
+    index.set(hash, { bytes: (await stat(file).catch(() => ({ size: 0 }))).size, used: now.getTime() });
     return pathToFileURL(file).href;
   }
 
