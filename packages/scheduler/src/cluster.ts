@@ -11,7 +11,11 @@ import { DEFINITIONS_PATH } from './functions/definitions-protocol.js';
 import { describeFunction } from './functions/describe-function.js';
 import type { FunctionDef } from './functions/function-def.js';
 import { moduleDefinition, moduleExportOf } from './functions/module-function.js';
+import type { IngressStats } from './functions/definition-client.js';
+import { INGRESS_PATH, type IngressQuery } from './functions/ingress-reporter.js';
 import type { SharedHandle } from './functions/shared-handle.js';
+import { SharedObjectStore } from './functions/shared-object-store.js';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { FunctionModule } from './gluster/function-module.js';
 import { jobId } from './ids.js';
 import { startMachine, type MachineHandle } from './machine/start-machine.js';
@@ -45,6 +49,11 @@ export interface ClusterOptions extends NodeOptions {
   placements?: PlacementRegistry;
   /** Defaults for every `dmap` of this cluster. */
   defaults?: DmapOptions;
+  /**
+   * Where `share` puts values: `auto` (default) uses the JetStream object store when the NATS
+   * server runs JetStream, else machines fetch from the master; `master` always the latter.
+   */
+  sharedStore?: 'auto' | 'master';
 }
 
 let jobCounter = 0;
@@ -61,6 +70,7 @@ export class Cluster {
   private readonly running = new Set<Job>();
   /** What machines may fetch from this master by hash: definitions, modules, shared values. */
   private readonly registry = new DefinitionRegistry();
+  private objectStore: Promise<SharedObjectStore | undefined> | undefined;
 
   private constructor(
     /** The actor system the master runs in. */
@@ -89,6 +99,7 @@ export class Cluster {
     const machines: MachineHandle[] = [];
     const placements = system.container.resolve<PlacementRegistry>(PlacementTokens.Registry);
     const cluster = new Cluster(system, master, placements, options.defaults ?? {}, machines);
+    if (options.sharedStore === 'master') cluster.objectStore = Promise.resolve(undefined);
     system.spawn(() => new DefinitionServer(cluster.registry), { name: DEFINITIONS_PATH.slice('/user/'.length) });
     if (!embedded) return cluster;
     const count = options.machines ?? 1;
@@ -170,10 +181,12 @@ export class Cluster {
   /**
    * Shares `value` with jobs: pass the handle in place of the value (as an argument, or an
    * element of an array argument). Each machine fetches the value once by content hash (sha256 of
-   * its CBOR encoding) and keeps it within a byte budget, however many jobs use it. Throws
-   * `InvalidArgumentError` when the value cannot be encoded.
+   * its CBOR encoding) and keeps it within a byte budget, however many jobs use it. Where the NATS
+   * server runs JetStream the value is uploaded once to its object store and machines read it
+   * there, so the master sends it once whatever the fleet size; otherwise machines fetch it from
+   * the master. Rejects with `InvalidArgumentError` when the value cannot be encoded.
    */
-  share<T>(value: T): SharedHandle<T> {
+  async share<T>(value: T): Promise<SharedHandle<T>> {
     if (this.closed) throw new ClusterClosedError();
     let bytes: Uint8Array;
     try {
@@ -182,13 +195,39 @@ export class Cluster {
       throw new InvalidArgumentError(`shared value cannot be serialised: ${(cause as Error).message}`);
     }
     const hash = createHash('sha256').update(bytes).digest('base64url');
+    // Kept here too: machines fall back to the master if the object store fails them.
     this.registry.addShared(hash, bytes);
-    return { armadaShared: hash, bytes: bytes.byteLength };
+    const store = await (this.objectStore ??= this.probeObjectStore());
+    if (store === undefined) return { armadaShared: hash, bytes: bytes.byteLength, store: 'master' };
+    this.registry.uploaded(await store.put(hash, bytes));
+    return { armadaShared: hash, bytes: bytes.byteLength, store: 'jetstream' };
+  }
+
+  private async probeObjectStore(): Promise<SharedObjectStore | undefined> {
+    const nc = this.system.container.resolve<() => NatsConnection | undefined>(SchedulerTokens.NatsConnection)();
+    return nc === undefined ? undefined : SharedObjectStore.probe(nc);
   }
 
   /** Bytes this master sent to machines for modules and shared values, in total and per machine. */
   transferStats(): EgressStats {
     return this.registry.stats();
+  }
+
+  /**
+   * What each registered machine received by hash (from this and other masters, and from the
+   * object store), by machine name. A machine that does not answer within `timeoutMs` is left out.
+   */
+  async machineIngress(timeoutMs = 5_000): Promise<Record<string, IngressStats>> {
+    const view = await this.view();
+    const out: Record<string, IngressStats> = {};
+    await Promise.all(
+      view.machines.map(async (m) => {
+        const ref = this.system.ref<IngressQuery>(m.id, INGRESS_PATH);
+        const stats = await ref.ask<IngressStats>({ type: 'ingress' }, { timeoutMs }).catch(() => undefined);
+        if (stats !== undefined) out[m.name] = stats;
+      }),
+    );
+    return out;
   }
 
   /** Resolves once at least `count` machines are registered; rejects with `NoMachinesError` after `timeoutMs` (default 10 s). */

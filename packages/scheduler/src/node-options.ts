@@ -55,7 +55,9 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   system.container.register(SchedulerTokens.ExecutorFactory, { useValue: executors });
   system.container.register(SchedulerTokens.StealPolicy, { useValue: options.stealPolicy ?? new RandomHalfPolicy(random) });
   system.container.register(SchedulerTokens.StatsSource, { useValue: options.stats ?? osStats });
-  system.container.register(SchedulerTokens.Definitions, { useValue: new DefinitionClient(system, options.definitions) });
+  const nats = () => (transport instanceof NatsTransport ? transport.connection : undefined);
+  system.container.register(SchedulerTokens.NatsConnection, { useValue: nats });
+  system.container.register(SchedulerTokens.Definitions, { useValue: new DefinitionClient(system, options.definitions, nats) });
   return system;
 }
 

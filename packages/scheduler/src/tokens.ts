@@ -22,4 +22,6 @@ export const SchedulerTokens = {
   Random: Symbol.for('armada.scheduler.Random'),
   /** The node's `DefinitionClient`: definitions, modules and shared values held, fetched by hash. */
   Definitions: Symbol.for('armada.scheduler.Definitions'),
+  /** `() => NatsConnection | undefined`: the node's NATS connection, for the JetStream object store. */
+  NatsConnection: Symbol.for('armada.scheduler.NatsConnection'),
 } as const;

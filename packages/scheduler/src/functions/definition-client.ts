@@ -1,11 +1,13 @@
 import { AskTimeoutError, CborSerializer, type ActorSystem } from '@armada/actors';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { DefinitionUnavailableError } from '../errors.js';
 import { DefinitionStore } from './definition-store.js';
 import { DEFINITIONS_PATH, type ContentKind, type Fetch, type FetchReply } from './definitions-protocol.js';
 import type { FunctionDef } from './function-def.js';
 import { ModuleCache, type ModuleCacheOptions } from './module-cache.js';
 import { ShareCache } from './share-cache.js';
-import { isSharedHandle } from './shared-handle.js';
+import { isSharedHandle, type SharedHandle } from './shared-handle.js';
+import { SharedObjectStore } from './shared-object-store.js';
 
 /** Options of a {@link DefinitionClient}, merged over {@link DEFINITION_CLIENT_DEFAULTS}. */
 export interface DefinitionClientOptions {
@@ -52,9 +54,13 @@ export class DefinitionClient {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private received = { definitions: 0, moduleBytes: 0, sharedBytes: 0, fetches: 0 };
 
+  private objectStore: SharedObjectStore | undefined;
+
   constructor(
     private readonly system: ActorSystem,
     options: DefinitionClientOptions = {},
+    /** The node's NATS connection, when on NATS: shared values in JetStream are read through it. */
+    private readonly nats: () => NatsConnection | undefined = () => undefined,
   ) {
     const o = { ...DEFINITION_CLIENT_DEFAULTS, ...options };
     this.modules = new ModuleCache(o.modules);
@@ -89,12 +95,18 @@ export class DefinitionClient {
     });
   }
 
-  /** The value of a shared handle, from the cache or fetched once. */
-  sharedValue(hash: string, master: string): Promise<unknown> {
+  /**
+   * The value of a shared handle, from the cache or fetched once: from the JetStream object store
+   * when the handle says it is there (falling back to the master if that read fails), else from
+   * the master.
+   */
+  sharedValue(handle: SharedHandle, master: string): Promise<unknown> {
+    const hash = handle.armadaShared;
     const cached = this.shared.get(hash);
     if (cached !== undefined) return Promise.resolve(cached.value);
     return this.once(`s:${hash}`, async () => {
-      const { bytes } = (await this.fetch('shared', hash, master)) as { bytes: Uint8Array };
+      let bytes = handle.store === 'jetstream' ? await this.fromObjectStore(hash) : undefined;
+      bytes ??= ((await this.fetch('shared', hash, master)) as { bytes: Uint8Array }).bytes;
       this.received.sharedBytes += bytes.byteLength;
       const value = cbor.decode(bytes, (address) => this.system.refFor(address));
       this.shared.set(hash, value, bytes.byteLength);
@@ -110,12 +122,24 @@ export class DefinitionClient {
     let out: unknown[] | undefined;
     for (let i = 0; i < args.length; i++) {
       const arg = args[i];
-      if (isSharedHandle(arg)) (out ??= [...args])[i] = await this.sharedValue(arg.armadaShared, master);
+      if (isSharedHandle(arg)) (out ??= [...args])[i] = await this.sharedValue(arg, master);
       else if (Array.isArray(arg) && arg.some(isSharedHandle)) {
-        (out ??= [...args])[i] = await Promise.all(arg.map((a) => (isSharedHandle(a) ? this.sharedValue(a.armadaShared, master) : a)));
+        (out ??= [...args])[i] = await Promise.all(arg.map((a) => (isSharedHandle(a) ? this.sharedValue(a, master) : a)));
       }
     }
     return out ?? args;
+  }
+
+  private async fromObjectStore(hash: string): Promise<Uint8Array | undefined> {
+    const nc = this.nats();
+    if (nc === undefined) return undefined;
+    this.objectStore ??= SharedObjectStore.reader(nc);
+    try {
+      return await this.objectStore.get(hash);
+    } catch (error) {
+      this.system.log.warn('reading a shared value from JetStream failed; asking the master', { hash, error });
+      return undefined;
+    }
   }
 
   private once<T>(key: string, make: () => Promise<T>): Promise<T> {

@@ -7,6 +7,8 @@ export interface EgressStats {
   readonly bytes: number;
   /** Of which shared values. */
   readonly sharedBytes: number;
+  /** Bytes of shared values uploaded to the JetStream object store (once per value). */
+  readonly uploadedBytes: number;
   /** Definitions, modules and shared values served. */
   readonly fetches: number;
   readonly byMachine: Readonly<Record<string, number>>;
@@ -21,7 +23,7 @@ export class DefinitionRegistry {
   readonly definitions = new DefinitionStore();
   private readonly modules = new Map<string, string>();
   private readonly shared = new Map<string, Uint8Array>();
-  private egress = { bytes: 0, sharedBytes: 0, fetches: 0, byMachine: {} as Record<string, number> };
+  private egress = { bytes: 0, sharedBytes: 0, uploadedBytes: 0, fetches: 0, byMachine: {} as Record<string, number> };
 
   addModule(hash: string, code: string): void {
     this.modules.set(hash, code);
@@ -54,6 +56,11 @@ export class DefinitionRegistry {
     this.egress.bytes += bytes;
     if (shared) this.egress.sharedBytes += bytes;
     this.egress.byMachine[machine] = (this.egress.byMachine[machine] ?? 0) + bytes;
+  }
+
+  /** Counts bytes uploaded to the object store. */
+  uploaded(bytes: number): void {
+    this.egress.uploadedBytes += bytes;
   }
 
   /** A copy of the byte counts so far. */

@@ -8,6 +8,8 @@ export interface SharedHandle<T = unknown> {
   readonly armadaShared: string;
   /** Size of that encoding in bytes. */
   readonly bytes: number;
+  /** Where machines read it: `jetstream` (the object store), else from the master. */
+  readonly store?: 'jetstream' | 'master';
   /** Compile-time only: the type of the value. */
   readonly __value?: T;
 }

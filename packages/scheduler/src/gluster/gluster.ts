@@ -166,7 +166,7 @@ export class Gluster {
   }
 
   /** Shares a value with jobs (see `Cluster.share`): pass the handle as an argument. */
-  share<T>(value: T): SharedHandle<T> {
+  share<T>(value: T): Promise<SharedHandle<T>> {
     return this.cluster.share(value);
   }
 

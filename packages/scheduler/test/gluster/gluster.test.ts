@@ -104,7 +104,7 @@ describe('Gluster (embedded)', function () {
   it('ships a shared value once per machine, however many jobs use it', async () => {
     const width = 256;
     const matrix = Float64Array.from({ length: width * 64 }, (_, i) => i % 7);
-    const shared = g.share(matrix);
+    const shared = await g.share(matrix);
     const rows = Array.from({ length: 64 }, (_, r) => r);
     const sums = await g.all(rows.map((r) => g.runDist('functions.rowSum', shared, r, width)));
     expect(sums).to.deep.equal(rows.map((r) => matrix.subarray(r * width, (r + 1) * width).reduce((a, b) => a + b, 0)));
