@@ -21,3 +21,20 @@ export function countRepeated(text: string, times: number): Map<string, number> 
   }
   return total;
 }
+
+/**
+ * The histogram of characters [start, end) of `text` repeated over and over (copy c covers
+ * [c·L, (c+1)·L)), so a job counts its range of the x-times text from one shared copy. `start`
+ * and `end` must fall at line ends (or 0 / the end), so no word is cut.
+ */
+export function countRange(text: string, start: number, end: number): Map<string, number> {
+  const total = new Map<string, number>();
+  const length = text.length;
+  for (let at = start; at < end; ) {
+    const copyStart = Math.floor(at / length) * length;
+    const stop = Math.min(end, copyStart + length);
+    for (const [word, n] of countWords(text.slice(at - copyStart, stop - copyStart))) total.set(word, (total.get(word) ?? 0) + n);
+    at = stop;
+  }
+  return total;
+}
