@@ -18,8 +18,6 @@ export const SchedulerTokens = {
   MasterSettings: Symbol.for('armada.scheduler.MasterSettings'),
   /** A source of stats for the Machine (`() => MachineStats`), so simulations can fake memory. */
   StatsSource: Symbol.for('armada.scheduler.StatsSource'),
-  /** `() => number` in [0, 1): the randomness of agents and masters, seedable in simulation. */
-  Random: Symbol.for('armada.scheduler.Random'),
   /** The node's `DefinitionClient`: definitions, modules and shared values held, fetched by hash. */
   Definitions: Symbol.for('armada.scheduler.Definitions'),
   /** `() => NatsConnection | undefined`: the node's NATS connection, for the JetStream object store. */

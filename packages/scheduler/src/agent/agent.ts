@@ -1,4 +1,5 @@
-import { Actor, Tokens, inject, injectable, wideBigInt, type ActorRef, type Clock, type TimerHandle } from '@armada/actors';
+import { Actor, Tokens, inject, injectable, type ActorRef, type Clock, type TimerHandle } from '@armada/actors';
+import { wideBigInt } from '@armada/actors/internal';
 import { RetriesExhaustedError, WorkerCrashedError } from '../errors.js';
 import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';

@@ -10,6 +10,7 @@ export type FunctionDef = SourceFunction | ModuleFunction;
  * globals, nothing else.
  */
 export interface SourceFunction {
+  /** Discriminant: the function travels as source text. */
   readonly kind: 'source';
   /** Content hash of `source` and `env`: equal hashes mean the same function. */
   readonly hash: string;
@@ -27,6 +28,7 @@ export interface SourceFunction {
  * fetches it from the master and keeps it in its disk cache.
  */
 export interface ModuleFunction {
+  /** Discriminant: the function is an export of a module every machine can import. */
   readonly kind: 'module';
   /** Hash of this definition: of `module`, `exportName` and `spread`. */
   readonly hash: string;

@@ -58,7 +58,7 @@ export class FunctionModule {
 
   private requireExport(name: string): void {
     if (!this.bundle.exports.includes(name)) {
-      throw new UnknownFunctionError(`${this.name}.${name}`, this.bundle.exports.map((e) => `${this.name}.${e}`));
+      throw UnknownFunctionError.forName(`${this.name}.${name}`, this.bundle.exports.map((e) => `${this.name}.${e}`));
     }
   }
 }

@@ -124,7 +124,7 @@ export class Gluster {
   runDist(name: string, ...args: unknown[]): string {
     const dot = name.lastIndexOf('.');
     const module = dot < 0 ? undefined : this.modules.get(name.slice(0, dot));
-    if (module === undefined) throw new UnknownFunctionError(name, this.knownNames());
+    if (module === undefined) throw UnknownFunctionError.forName(name, this.knownNames());
     return this.runIn(module, name.slice(dot + 1), args);
   }
 
