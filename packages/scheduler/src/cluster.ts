@@ -208,6 +208,15 @@ export class Cluster {
     return nc === undefined ? undefined : SharedObjectStore.probe(nc);
   }
 
+  /**
+   * Forgets a shared value here, so machines can no longer fetch it from this master; jobs already
+   * holding it on their machine keep it until the machine's budget evicts it. Returns false when
+   * it was not shared (or already released).
+   */
+  unshare(handle: SharedHandle): boolean {
+    return this.registry.releaseShared(handle.armadaShared);
+  }
+
   /** Bytes this master sent to machines for modules and shared values, in total and per machine. */
   transferStats(): EgressStats {
     return this.registry.stats();

@@ -78,10 +78,12 @@ export class DefinitionClient {
   async definition(hash: string, master: string): Promise<FunctionDef> {
     const held = this.definitions.get(hash);
     if (held !== undefined) return held;
-    const reply = (await this.fetch('definition', hash, master)) as { def: FunctionDef };
-    this.received.definitions++;
-    this.definitions.add(reply.def);
-    return reply.def;
+    return this.once(`d:${hash}`, async () => {
+      const reply = (await this.fetch('definition', hash, master)) as { def: FunctionDef };
+      this.received.definitions++;
+      this.definitions.add(reply.def);
+      return reply.def;
+    });
   }
 
   /** The `file:` URL of module `hash` in the disk cache, fetched first when missing. */
