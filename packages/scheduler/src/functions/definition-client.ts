@@ -52,6 +52,8 @@ export class DefinitionClient {
   private readonly timeoutMs: number;
   private readonly attempts: number;
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  /** Modules this process has on disk, by hash: the hot path (a job per call) touches no disk and no promise. */
+  private readonly moduleUrls = new Map<string, string>();
   private received = { definitions: 0, moduleBytes: 0, sharedBytes: 0, fetches: 0 };
 
   private objectStore: SharedObjectStore | undefined;
@@ -63,7 +65,7 @@ export class DefinitionClient {
     private readonly nats: () => NatsConnection | undefined = () => undefined,
   ) {
     const o = { ...DEFINITION_CLIENT_DEFAULTS, ...options };
-    this.modules = new ModuleCache(o.modules);
+    this.modules = new ModuleCache(o.modules, (hash) => this.moduleUrls.delete(hash));
     this.shared = new ShareCache(o.shareCacheBytes);
     this.timeoutMs = o.fetchTimeoutMs;
     this.attempts = o.fetchAttempts;
@@ -86,14 +88,22 @@ export class DefinitionClient {
     });
   }
 
+  /** The `file:` URL of module `hash` if this process already has it on disk. */
+  knownModuleUrl(hash: string): string | undefined {
+    return this.moduleUrls.get(hash);
+  }
+
   /** The `file:` URL of module `hash` in the disk cache, fetched first when missing. */
   moduleUrl(hash: string, master: string): Promise<string> {
     return this.once(`m:${hash}`, async () => {
-      const cached = await this.modules.get(hash);
-      if (cached !== undefined) return cached;
-      const { code } = (await this.fetch('module', hash, master)) as { code: string };
-      this.received.moduleBytes += Buffer.byteLength(code);
-      return this.modules.put(hash, code);
+      let url = await this.modules.get(hash);
+      if (url === undefined) {
+        const { code } = (await this.fetch('module', hash, master)) as { code: string };
+        this.received.moduleBytes += Buffer.byteLength(code);
+        url = await this.modules.put(hash, code);
+      }
+      this.moduleUrls.set(hash, url);
+      return url;
     });
   }
 

@@ -33,7 +33,11 @@ export class ModuleCache {
   private readonly maxBytes: number;
   private sizes: Map<string, { bytes: number; used: number }> | undefined;
 
-  constructor(options: ModuleCacheOptions = {}) {
+  constructor(
+    options: ModuleCacheOptions = {},
+    /** Told of every module this cache deletes to stay within its bound. */
+    private readonly onEvict: (hash: string) => void = () => undefined,
+  ) {
     this.dir = options.dir ?? MODULE_CACHE_DEFAULTS.dir;
     this.maxBytes = options.maxBytes ?? MODULE_CACHE_DEFAULTS.maxBytes;
     if (!(this.maxBytes > 0)) throw new InvalidArgumentError(`module cache maxBytes must be positive, got ${this.maxBytes}`);
@@ -108,6 +112,7 @@ export class ModuleCache {
       if (total <= this.maxBytes) break;
       if (hash === keep) continue;
       index.delete(hash);
+      this.onEvict(hash);
       total -= bytes;
       await unlink(this.file(hash)).catch(() => undefined);
     }

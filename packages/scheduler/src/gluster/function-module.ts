@@ -15,6 +15,8 @@ export class FunctionModule {
   /** The file's base name without extension: `functions` for `./functions.ts`, as `runDist` names it. */
   readonly name: string;
   private readonly signatures = new Map<string, FunctionSignature>();
+  /** Spread definitions by export name: a hash is computed once, not per call. */
+  private readonly spreadDefs = new Map<string, ModuleFunction>();
 
   constructor(readonly bundle: BundledModule) {
     this.name = path.basename(bundle.file).replace(/\.(m|c)?(t|j)sx?$/, '');
@@ -53,7 +55,9 @@ export class FunctionModule {
     this.requireExport(name);
     const sig = this.signatures.get(name);
     if (sig !== undefined) checkArguments(sig, args);
-    return moduleDefinition({ module: this.hash, exportName: name, file: this.file }, true);
+    let def = this.spreadDefs.get(name);
+    if (def === undefined) this.spreadDefs.set(name, (def = moduleDefinition({ module: this.hash, exportName: name, file: this.file }, true)));
+    return def;
   }
 
   private requireExport(name: string): void {

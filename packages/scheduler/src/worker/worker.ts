@@ -30,7 +30,9 @@ export class Worker extends Actor<WorkerMsg> {
     let args: unknown[];
     try {
       fn = msg.fn ?? (await this.definitions.definition(msg.hash, msg.master));
-      if (fn.kind === 'module' && fn.url === undefined) fn = { ...fn, url: await this.definitions.moduleUrl(fn.module, msg.master) };
+      if (fn.kind === 'module' && fn.url === undefined) {
+        fn = { ...fn, url: this.definitions.knownModuleUrl(fn.module) ?? (await this.definitions.moduleUrl(fn.module, msg.master)) };
+      }
       args = await this.definitions.resolveShared(msg.args, msg.master);
     } catch (error) {
       const outcome = failedOutcome(error);
