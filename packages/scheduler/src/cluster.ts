@@ -5,6 +5,7 @@ import { ClusterClosedError } from './errors.js';
 import { CborSerializer } from '@armada/actors';
 import { createHash } from 'node:crypto';
 import { bundleModule } from './functions/bundle-module.js';
+import { readSignaturesOffThread } from './functions/read-signatures-off-thread.js';
 import { DefinitionRegistry, type EgressStats } from './functions/definition-registry.js';
 import { DefinitionServer } from './functions/definition-server.js';
 import { DEFINITIONS_PATH } from './functions/definitions-protocol.js';
@@ -174,8 +175,9 @@ export class Cluster {
   async importFunctionFile(file: string): Promise<FunctionModule> {
     if (this.closed) throw new ClusterClosedError();
     const bundle = await bundleModule(file);
+    const signatures = await readSignaturesOffThread(bundle.source, bundle.file);
     this.registry.addModule(bundle.hash, bundle.code);
-    return new FunctionModule(bundle);
+    return new FunctionModule(bundle, signatures);
   }
 
   /**

@@ -54,6 +54,7 @@ const SAMPLES: Record<string, () => Error> = {
   JobNotDoneError: () => new scheduler.JobNotDoneError('job-1'),
   UnknownJobError: () => new scheduler.UnknownJobError('job-9'),
   UnknownMachineError: () => new scheduler.UnknownMachineError('m9', 100, ['m1']),
+  ArgumentTypeError: () => new scheduler.ArgumentTypeError('matrixMultiply', 'b[3].rows', 'number', 'string "x"'),
   SimulationTimeoutError: () => new testing.SimulationTimeoutError(60_000, 60_001, '3 messages in flight'),
   SimulationStalledError: () => new testing.SimulationStalledError(42, 'nothing scheduled'),
 };

@@ -4,7 +4,7 @@ import type { BundledModule } from '../functions/bundle-module.js';
 import { checkArguments } from '../functions/check-args.js';
 import type { ModuleFunction } from '../functions/function-def.js';
 import { moduleDefinition, moduleExportFunction } from '../functions/module-function.js';
-import { readSignatures, type FunctionSignature } from '../functions/signatures.js';
+import type { FunctionSignature } from '../functions/signatures.js';
 
 /**
  * An imported function file: its bundle's hash, its exports and their signatures. A new import
@@ -18,9 +18,13 @@ export class FunctionModule {
   /** Spread definitions by export name: a hash is computed once, not per call. */
   private readonly spreadDefs = new Map<string, ModuleFunction>();
 
-  constructor(readonly bundle: BundledModule) {
+  constructor(
+    readonly bundle: BundledModule,
+    /** The exported functions' signatures, read from the file's source. */
+    signatures: readonly FunctionSignature[],
+  ) {
     this.name = path.basename(bundle.file).replace(/\.(m|c)?(t|j)sx?$/, '');
-    for (const sig of readSignatures(bundle.source, bundle.file)) this.signatures.set(sig.name, sig);
+    for (const sig of signatures) this.signatures.set(sig.name, sig);
   }
 
   /** Content hash of the bundled module. */
@@ -49,12 +53,13 @@ export class FunctionModule {
 
   /**
    * The definition that runs export `name` with an array of arguments, after checking them
-   * against its signature. Throws `UnknownFunctionError` or `ArgumentTypeError`; nothing is sent.
+   * against its signature (unless `check` is false). Throws `UnknownFunctionError` or
+   * `ArgumentTypeError`; nothing is sent.
    */
-  spreadDefinition(name: string, args: readonly unknown[]): ModuleFunction {
+  spreadDefinition(name: string, args: readonly unknown[], check = true): ModuleFunction {
     this.requireExport(name);
     const sig = this.signatures.get(name);
-    if (sig !== undefined) checkArguments(sig, args);
+    if (sig !== undefined && check) checkArguments(sig, args);
     let def = this.spreadDefs.get(name);
     if (def === undefined) this.spreadDefs.set(name, (def = moduleDefinition({ module: this.hash, exportName: name, file: this.file }, true)));
     return def;

@@ -1,7 +1,7 @@
 import { Cluster, type ClusterOptions } from '../cluster.js';
 import type { DmapOptions } from '../dmap-options.js';
 import { JobNotDoneError, UnknownFunctionError, UnknownJobError, UnknownMachineError } from '../errors.js';
-import type { SharedHandle } from '../functions/shared-handle.js';
+import { isSharedHandle, type SharedHandle } from '../functions/shared-handle.js';
 import { moduleExportFunction } from '../functions/module-function.js';
 import type { MachineId } from '../ids.js';
 import type { FunctionModule } from './function-module.js';
@@ -46,6 +46,8 @@ export class Gluster {
   private readonly modules = new Map<string, FunctionModule>();
   private readonly jobs = new Map<string, JobEntry>();
   private readonly runners = new Set<MachineId>();
+  /** Values shared through this facade, by hash, so arguments given as handles are checked as the values. */
+  private readonly sharedValues = new Map<string, unknown>();
   private readonly options: { jobTimeoutMs?: number; runnerTimeoutMs: number; maxRetries: number; runnerPollMs: number };
   private counter = 0;
 
@@ -165,9 +167,21 @@ export class Gluster {
     return this.jobs.delete(id);
   }
 
-  /** Shares a value with jobs (see `Cluster.share`): pass the handle as an argument. */
-  share<T>(value: T): Promise<SharedHandle<T>> {
-    return this.cluster.share(value);
+  /**
+   * Shares a value with jobs (see `Cluster.share`): pass the handle as an argument. `runDist`
+   * checks a handle made here as the value it stands for; the facade keeps a reference to the
+   * value until `unshare`.
+   */
+  async share<T>(value: T): Promise<SharedHandle<T>> {
+    const handle = await this.cluster.share(value);
+    this.sharedValues.set(handle.armadaShared, value);
+    return handle;
+  }
+
+  /** Forgets a shared value here and on the master (see `Cluster.unshare`). */
+  unshare(handle: SharedHandle): boolean {
+    this.sharedValues.delete(handle.armadaShared);
+    return this.cluster.unshare(handle);
   }
 
   /** Closes the cluster if this facade started it; pending jobs fail with `ClusterClosedError`. */
@@ -176,7 +190,8 @@ export class Gluster {
   }
 
   private runIn(module: FunctionModule, fnName: string, args: unknown[]): string {
-    const def = module.spreadDefinition(fnName, args);
+    const checkable = this.asValues(args);
+    const def = module.spreadDefinition(fnName, checkable ?? args, checkable !== undefined);
     const options: DmapOptions = {
       maxRetries: this.options.maxRetries,
       ...(this.options.jobTimeoutMs !== undefined ? { timeoutMs: this.options.jobTimeoutMs } : {}),
@@ -192,6 +207,32 @@ export class Gluster {
     );
     this.jobs.set(id, entry);
     return id;
+  }
+
+  /**
+   * `args` with shared handles (arguments, or elements of array arguments) swapped for their
+   * values, for checking; undefined when a handle was not made by this facade, whose value is
+   * unknown here (such calls are not checked).
+   */
+  private asValues(args: unknown[]): unknown[] | undefined {
+    let out: unknown[] | undefined;
+    const value = (a: unknown): { ok: boolean; v: unknown } => {
+      if (!isSharedHandle(a)) return { ok: true, v: a };
+      return this.sharedValues.has(a.armadaShared) ? { ok: true, v: this.sharedValues.get(a.armadaShared) } : { ok: false, v: a };
+    };
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      if (isSharedHandle(arg)) {
+        const r = value(arg);
+        if (!r.ok) return undefined;
+        (out ??= [...args])[i] = r.v;
+      } else if (Array.isArray(arg) && arg.some(isSharedHandle)) {
+        const mapped = arg.map(value);
+        if (mapped.some((r) => !r.ok)) return undefined;
+        (out ??= [...args])[i] = mapped.map((r) => r.v);
+      }
+    }
+    return out ?? args;
   }
 
   private entry(id: string): JobEntry {
