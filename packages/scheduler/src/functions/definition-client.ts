@@ -146,11 +146,18 @@ export class DefinitionClient {
     const nc = this.nats();
     if (nc === undefined) return undefined;
     this.objectStore ??= SharedObjectStore.reader(nc);
+    const limit = this.timeoutMs * this.attempts;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the object store within ${limit} ms`)), limit);
+    });
     try {
-      return await this.objectStore.get(hash);
+      return await Promise.race([this.objectStore.get(hash), timeout]);
     } catch (error) {
       this.system.log.warn('reading a shared value from JetStream failed; asking the master', { hash, error });
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
