@@ -113,4 +113,14 @@ describe('Gluster (embedded)', function () {
     expect(machines).to.be.within(1, 2);
     expect(stats.sharedBytes, 'the master sent the value once per machine').to.equal(machines * shared.bytes);
   });
+
+  it('fails, never hangs, a job whose shared value was released before any machine fetched it', async () => {
+    const released = await g.share(Float64Array.of(1, 2, 3, Math.random()));
+    expect(g.unshare(released)).to.equal(true);
+    const id = g.runDist('functions.rowSum', released, 0, 4);
+    const error = await g.result(id).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(TaskError);
+    expect((error as TaskError).remoteName).to.equal('DefinitionUnavailableError');
+    expect(g.jobDone(id)).to.equal(true);
+  });
 });
