@@ -19,7 +19,7 @@ export interface PacketBatch {
 /** What every holder of a job's packets needs to know about the job. */
 export interface JobHeader {
   readonly id: JobId;
-  /** The master collecting the results; `results`, `moved` and `need-def` go there. */
+  /** The master collecting the results; `results`, `moved` and `agent-idle` go there. */
   readonly master: MasterRef;
   /** Hash of the job's function definition. */
   readonly fn: string;

@@ -9,10 +9,8 @@ export interface AgentJob {
   readonly header: JobHeader;
   readonly master: string;
   def: FunctionDef | undefined;
-  /** Unanswered packets here: queued, running, lent or waiting for the definition. Keeps repeated assigns and grants out. */
+  /** Unanswered packets here: queued, running or lent. Keeps repeated assigns and grants out. */
   readonly holding: Set<number>;
-  /** Packets that arrived before the function's definition. */
-  waitingDef: Entry[];
   /** Packets given to thieves and not yet released by the master: index → (entry, thief's machine, when lent). */
   readonly lent: Map<number, { entry: Entry; thief: MachineId; since: number }>;
   /** Average run time of one packet, in milliseconds (undefined until measured). */
@@ -33,7 +31,7 @@ export interface Entry {
 
 /** A job the agent has just heard of (from an assign or a grant), holding nothing yet. */
 export function newAgentJob(header: JobHeader): AgentJob {
-  return { header, master: header.master.address.node, def: undefined, holding: new Set(), waitingDef: [], lent: new Map(), avgMs: undefined, lastChunk: 1, unsent: undefined };
+  return { header, master: header.master.address.node, def: undefined, holding: new Set(), lent: new Map(), avgMs: undefined, lastChunk: 1, unsent: undefined };
 }
 
 /**
@@ -58,7 +56,7 @@ export function grantBatches(taken: readonly Entry[]): { batches: PacketBatch[];
 
 /**
  * What an agent holds of each job, for heartbeats and idle reports: packets queued, running, lent
- * or waiting for their definition, and answered but not yet sent or not yet acknowledged. Jobs
+ * , and answered but not yet sent or not yet acknowledged. Jobs
  * holding nothing are left out.
  */
 export function heldPackets(jobs: Iterable<AgentJob>, outbox: ResultOutbox): Array<{ job: AgentJob; indices: number[] }> {

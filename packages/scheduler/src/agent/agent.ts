@@ -1,6 +1,7 @@
 import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
 import { RateLimitedWarning, wideBigInt } from '@armada/actors/internal';
 import { RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
+import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { JobHeader, PacketBatch, PacketFailure } from '../packet.js';
@@ -59,6 +60,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     @inject(SchedulerTokens.StealPolicy) private readonly policy: StealPolicy,
     @inject(SchedulerTokens.Executor) private readonly executor: TaskExecutor,
     @inject(Tokens.Clock) private readonly clock: Clock,
+    @inject(SchedulerTokens.Definitions) private readonly definitions: DefinitionClient,
   ) {
     super();
     this.thief = new Thief(settings, clock, policy, (id) => this.self.tell({ type: 'steal-timeout', id }));
@@ -151,8 +153,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
       this.stopping = undefined;
       const job = chunk[0]!.job;
       const run = ++this.runId;
-      const args = chunk.map((e) => e.arg);
-      this.worker.tell(job.header.taskTimeoutMs === undefined ? { type: 'run', fn: job.def!, args } : { type: 'run', fn: job.def!, args, timed: run });
+      const msg = { type: 'run', fn: job.def, hash: job.header.fn, master: job.master, args: chunk.map((e) => e.arg) } as const;
+      this.worker.tell(job.header.taskTimeoutMs === undefined ? msg : { ...msg, timed: run });
       return;
     }
     if (this.queue.length === 0) this.reportIdle();
@@ -160,12 +162,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
   }
 
   private nextChunk(): Entry[] | undefined {
-    let head = this.queue.shift();
-    // A packet whose definition is missing waits for it beside the queue (and the master is asked for it).
-    while (head !== undefined && head.job.def === undefined) {
-      head.job.waitingDef.push(head);
-      head = this.queue.shift();
-    }
+    // A job whose definition the agent lacks still runs: its worker fetches the definition by hash.
+    const head = this.queue.shift();
     if (head === undefined) return undefined;
     const chunk = [head];
     // A time limit is per packet: such packets run alone, so the limit and the stop hit only one.
@@ -329,15 +327,12 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   /**
    * For the machine's heartbeat: what this agent holds per master and job. Also the agent's
-   * recovery step, once per heartbeat: results not acknowledged in time are sent again,
-   * definitions still missing are asked for again, and expired loans are taken back.
+   * recovery step, once per heartbeat: results not acknowledged in time are sent again and
+   * expired loans are taken back.
    */
   private report(): AgentReport {
     const now = this.clock.now();
     this.resendOverdue(now);
-    for (const job of this.jobs.values()) {
-      if (job.def === undefined && job.holding.size > 0) job.header.master.tell({ type: 'need-def', job: job.header.id, agent: this.self });
-    }
     this.reclaim((_, loan) => now - loan.since >= this.settings.lentLeaseMs);
     this.pump();
     const held = heldPackets(this.jobs.values(), this.outbox).map(({ job, indices }) => ({ master: job.master, job: job.header.id, indices }));
@@ -379,12 +374,14 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   /** Queues packets from an assign or a grant, except those held here already; asks for a definition that did not come. */
   private accept(defs: readonly FunctionDef[], batches: readonly PacketBatch[]): void {
+    for (const def of defs) this.definitions.definitions.add(def);
     for (const batch of batches) {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
         job = newAgentJob(batch.job);
         this.jobs.set(batch.job.id, job);
       }
+      job.def ??= this.definitions.definitions.get(batch.job.fn) ?? this.knownDef(batch.job.fn);
       const { indices, args, attempts } = batch;
       for (let k = 0; k < indices.length; k++) {
         const index = indices[k]!;
@@ -399,16 +396,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
         this.queue.push({ job, index, arg: args[k], attempts: attempts?.[k] ?? 0, suspect: false });
       }
     }
-    for (const job of this.jobs.values()) {
-      if (job.def !== undefined) continue;
-      job.def = defs.find((d) => d.hash === job.header.fn) ?? this.knownDef(job.header.fn);
-      if (job.def !== undefined) {
-        for (const e of job.waitingDef) this.queue.push(e);
-        job.waitingDef = [];
-      } else if (batches.some((b) => b.job.id === job.header.id)) {
-        job.header.master.tell({ type: 'need-def', job: job.header.id, agent: this.self });
-      }
-    }
+    // A definition that came for a job whose packets came earlier (a lost or late assign).
+    if (defs.length > 0) for (const job of this.jobs.values()) job.def ??= this.definitions.definitions.get(job.header.fn);
   }
 
   private knownDef(hash: string): FunctionDef | undefined {

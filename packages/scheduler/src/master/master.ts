@@ -2,6 +2,7 @@ import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from 
 import { RateLimitedWarning } from '@armada/actors/internal';
 import type { AgentMsg } from '../agent/protocol.js';
 import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError } from '../errors.js';
+import { ShippedDefinitions } from '../functions/shipped-definitions.js';
 import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type MachineMsg } from '../machine/protocol.js';
 import { fromRanges } from '../packet-ranges.js';
@@ -10,7 +11,7 @@ import type { MasterCommand, WaitMachines } from './commands.js';
 import type { Job } from './job.js';
 import type { MasterSettings } from './master-settings.js';
 import { Membership, type Member } from './membership.js';
-import type { AgentIdle, ClusterView, Heartbeat, MasterMsg, Moved, NeedDef, Register, Results } from './protocol.js';
+import type { AgentIdle, ClusterView, Heartbeat, MasterMsg, Moved, Register, Results } from './protocol.js';
 import { PlacementPass, type PlacementEvent } from './placement-pass.js';
 import { reconcile, reconcileIdle } from './reconcile.js';
 import { acceptResults, recordMove } from './result-book.js';
@@ -32,6 +33,8 @@ type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type
 export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private readonly members = new Membership();
   private readonly jobs = new Map<string, Job>();
+  /** Definitions shipped per agent, across jobs: a second call of a function sends its hash only. */
+  private readonly shipped = new ShippedDefinitions();
   /** Pending `waitForMachines` calls and their timeouts, cleared once settled so no timer outlives the master. */
   private readonly waiters = new Map<WaitMachines, TimerHandle>();
   private tickTimer: TimerHandle | undefined;
@@ -52,7 +55,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         job.resolve();
         this.finish(job);
       },
-    });
+    }, this.shipped);
   }
 
   override preStart(): void {
@@ -98,9 +101,6 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         return undefined;
       case 'moved':
         this.moved(msg);
-        return undefined;
-      case 'need-def':
-        this.needDef(msg);
         return undefined;
       case 'agent-idle':
         this.agentIdle(msg);
@@ -210,10 +210,10 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private lost(id: MachineId, reason: string): void {
     const member = this.members.remove(id);
     if (member === undefined) return;
+    // If the machine comes back it has forgotten what it was sent: ship definitions again.
+    for (const slot of member.slots) this.shipped.forget(slot.key);
     this.context.log.warn('machine declared dead', { machine: member.name, id, reason });
     for (const job of this.jobs.values()) {
-      // If the machine comes back it has forgotten this master's jobs: send the definition again.
-      for (const slot of member.slots) job.sentDefs.delete(slot.key);
       for (const [index, entry] of job.inFlight) {
         if (entry.machine !== id) continue;
         job.inFlight.delete(index);
@@ -288,7 +288,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     // Acknowledged whatever happens next, so the agent stops sending it; a job gone is said so.
     msg.agent.tell({ type: 'results-ack', job: msg.job, seq: msg.seq, known: job !== undefined } satisfies AgentMsg);
     if (job === undefined) return;
-    const failed = acceptResults(job, msg);
+    const failed = acceptResults(job, msg, (id) => this.members.get(id)?.name);
     if (failed !== undefined) {
       this.fail(job, failed);
       return;
@@ -307,14 +307,6 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     if (job === undefined) return;
     const released = recordMove(job, this.members, msg);
     if (released.length > 0) msg.victim.tell({ type: 'release', job: job.id, indices: released } satisfies AgentMsg);
-  }
-
-  private needDef(msg: NeedDef): void {
-    const job = this.jobs.get(msg.job);
-    const slot = this.members.slot(msg.agent.toString());
-    if (job === undefined || slot === undefined) return;
-    job.sentDefs.add(slot.key);
-    slot.ref.tell({ type: 'assign', defs: [job.fn], batches: [] });
   }
 
   private fail(job: Job, error: Error): void {
@@ -354,6 +346,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         agents: m.slots.map((s) => ({ agent: s.key, queued: s.queued, outstanding: s.outstanding })),
       })),
       jobs: [...this.jobs.values()].map((j) => ({ id: j.id, done: j.done, total: j.total, inFlight: j.inFlight.size })),
+      definitionsShipped: this.shipped.shipped,
     };
   }
 

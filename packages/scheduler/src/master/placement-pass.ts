@@ -1,6 +1,7 @@
 import type { Clock } from '@armada/actors';
 import { wideBigInt } from '@armada/actors/internal';
 import { InvalidStrategyError } from '../errors.js';
+import type { ShippedDefinitions } from '../functions/shipped-definitions.js';
 import type { JobId } from '../ids.js';
 import type { PacketBatch } from '../packet.js';
 import { HealthRound } from '../placement/placement-strategy.js';
@@ -36,6 +37,7 @@ export class PlacementPass {
     private readonly settings: MasterSettings,
     private readonly clock: Clock,
     private readonly host: PlacementHost,
+    private readonly shipped: ShippedDefinitions,
   ) {}
 
   /** Numbers placement passes; every assign of a pass carries it (see `AgentIdle`). */
@@ -142,8 +144,7 @@ export class PlacementPass {
 
   private send(job: Job, assigns: Map<AgentSlot, PacketBatch[]>, seq: number): void {
     for (const [slot, batches] of assigns) {
-      const defs = job.sentDefs.has(slot.key) ? [] : [job.fn];
-      job.sentDefs.add(slot.key);
+      const defs = this.shipped.needs(slot.key, job.fn) ? [job.fn] : [];
       slot.ref.tell({ type: 'assign', defs, batches, seq });
     }
   }

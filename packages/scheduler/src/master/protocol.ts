@@ -29,9 +29,9 @@
  *    An agent that runs out of work reports the same at once (`agent-idle`), with the highest
  *    assign `seq` it got: as assigns to one agent arrive in order, one report is enough for the
  *    packets assigned up to there.
- * 4. Definitions: an agent given packets whose function it lacks (the assign carrying the
- *    definition was lost) holds them and asks with `need-def`, again on every heartbeat, until
- *    an assign brings it.
+ * 4. Definitions: an agent given packets whose function it lacks (the assign that carried the
+ *    definition was lost) still runs them: its worker fetches the definition by hash from the
+ *    master, with a timeout and retries (`functions/definitions-protocol.ts`).
  * 5. Membership: `register` carries the machine's incarnation, so a duplicate is harmless while
  *    a real re-registration (the machine forgot this master) re-places its packets; heartbeats
  *    carry the version of the peer list the machine has, and a stale one is sent again.
@@ -53,7 +53,7 @@ import type { MachineStats } from '../placement/placement-strategy.js';
 export const MASTER_PATH = '/user/armada-master';
 
 /** Every message a master accepts from the network. */
-export type MasterMsg = MachineHello | Register | Heartbeat | Results | Moved | NeedDef | AgentIdle;
+export type MasterMsg = MachineHello | Register | Heartbeat | Results | Moved | AgentIdle;
 
 /** A machine started; masters answer with `master-hello`. */
 export interface MachineHello {
@@ -123,13 +123,6 @@ export interface Moved {
   readonly victim: AgentRef;
 }
 
-/** An agent holds packets of `job` without the function's definition; answered with an `assign` carrying it. */
-export interface NeedDef {
-  readonly type: 'need-def';
-  readonly job: JobId;
-  readonly agent: AgentRef;
-}
-
 /**
  * An agent ran out of work: what it still holds of this master's jobs (lent, answered and not yet
  * acknowledged) and the highest assign `seq` it received. Assigns to one agent arrive in order, so
@@ -156,6 +149,8 @@ export interface ClusterView {
   }>;
   /** Running jobs of this master; `total` is `undefined` until a generator input is exhausted. */
   readonly jobs: ReadonlyArray<{ readonly id: JobId; readonly done: number; readonly total: number | undefined; readonly inFlight: number }>;
+  /** Function definitions this master shipped inline to agents so far (later calls send hashes). */
+  readonly definitionsShipped: number;
 }
 
 export type MasterRef = ActorRef<MasterMsg>;

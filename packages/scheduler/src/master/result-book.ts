@@ -25,7 +25,7 @@ export function answered(job: Job, index: number): boolean {
  * dropped, whoever sends them), the run-time average, and crash retries the agent spent. Returns
  * the error that fails the job when a packet failed for the first time, else undefined.
  */
-export function acceptResults(job: Job, msg: Results): Error | undefined {
+export function acceptResults(job: Job, msg: Results, machineName?: (id: Results['machine']) => string | undefined): Error | undefined {
   const count = msg.indices.length + (msg.failures?.length ?? 0);
   if (count > 0 && msg.ms >= 0) {
     const perPacket = msg.ms / count;
@@ -45,7 +45,7 @@ export function acceptResults(job: Job, msg: Results): Error | undefined {
   for (const failure of msg.failures ?? []) {
     if (!answered(job, failure.index)) continue;
     const e = failure.error;
-    return e instanceof Error ? e : new TaskError(e.message, e.name, failure.index, failure.machine, e.stack);
+    return e instanceof Error ? e : new TaskError(e.message, e.name, failure.index, failure.machine, e.stack, machineName?.(failure.machine));
   }
   return undefined;
 }

@@ -12,7 +12,11 @@ export type WorkerMsg = Run;
 /** Run `fn` on each of `args`, in order. */
 export interface Run {
   readonly type: 'run';
-  readonly fn: FunctionDef;
+  /** The definition, or undefined when the agent does not hold it: the worker fetches `hash`. */
+  readonly fn: FunctionDef | undefined;
+  readonly hash: string;
+  /** The node of the job's master, which serves the definition, module and shared values. */
+  readonly master: string;
   readonly args: unknown[];
   /** Set when the chunk has a time limit: the worker tells its agent `started` with it once a thread is ready to run it. */
   readonly timed?: number;
