@@ -17,6 +17,12 @@ export type WireEnvelope =
 
 export type WireReply = [ok: 0 | 1, value: unknown];
 
+/**
+ * Paths under this prefix name the temporary reply ref of an ask (`/temp/<correlationId>`):
+ * telling it settles the ask instead of reaching an actor.
+ */
+export const TEMP_PATH = '/temp/';
+
 const NODE = /^[A-Za-z0-9_-]{1,128}$/;
 const CORRELATION = /^[A-Za-z0-9_-]{1,64}$/;
 const isPath = (v: unknown): v is ActorPath => typeof v === 'string' && v.startsWith('/') && v.length <= 4096;
