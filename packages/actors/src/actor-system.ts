@@ -15,7 +15,7 @@ import { InMemoryNetwork } from './in-memory-network.js';
 import { InMemoryTransport } from './in-memory-transport.js';
 import { ConsoleLogger, type Logger } from './logger.js';
 import { MAILBOX_DEFAULTS, type MailboxOptions } from './mailbox.js';
-import { PendingAsks } from './pending-asks.js';
+import { PendingAsk, PendingAsks } from './pending-asks.js';
 import type { RefResolver, Serializer } from './serializer.js';
 import { DEFAULT_SUPERVISOR_STRATEGY, type SupervisorStrategy } from './supervision.js';
 import type { SystemInternals } from './system-internals.js';
@@ -246,7 +246,7 @@ export class ActorSystem implements RefOwner {
         return;
       }
       const id = this.pending.nextId();
-      this.pending.track(id, { node: target.node, target, timeoutMs, settle: (ok, value) => (ok ? resolve(value) : reject(value)) });
+      this.pending.track(new PendingAsk(id, target, timeoutMs, resolve, reject));
       // The temporary reply ref is only made when something can see it.
       const local = target.node === this.node;
       const replyTo = local || typeof build === 'function' ? this.refFor({ node: this.node, path: (TEMP_PATH + id) as ActorPath }) : undefined;

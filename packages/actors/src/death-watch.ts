@@ -33,10 +33,12 @@ export class DeathWatch {
       return;
     }
     const id = this.pending.nextId();
-    this.pending.track(id, {
-      node: target.address.node,
+    this.pending.track({
+      id,
       target: target.address,
       timeoutMs: this.ackTimeoutMs,
+      deadline: 0,
+      done: false,
       settle: (ok, value) => {
         const absent = ok ? value === false : !(value instanceof AskTimeoutError);
         if (absent) this.notifyTerminated(watcher, target, false);

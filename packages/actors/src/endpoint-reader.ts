@@ -2,7 +2,8 @@ import type { Envelope } from './actor-cell.js';
 import type { DeathWatch } from './death-watch.js';
 import type { EndpointWriter } from './endpoint-writer.js';
 import { SerializationError } from './errors.js';
-import type { ActorPath } from './ids.js';
+import type { ActorRef } from './actor-ref.js';
+import type { ActorPath, NodeId } from './ids.js';
 import type { PendingAsks } from './pending-asks.js';
 import type { RefResolver, Serializer } from './serializer.js';
 import type { TransportHandlers } from './transport.js';
@@ -54,12 +55,9 @@ export class EndpointReader implements TransportHandlers {
       case Kind.Broadcast:
         this.sink.deliverBroadcast(envelope[1], { message: envelope[2], sender: envelope[3] ?? undefined, reply: undefined });
         return;
-      case Kind.Ask: {
-        const [, path, message, id, replyNode] = envelope;
-        const replyTo = this.resolveRef({ node: replyNode, path: (TEMP_PATH + id) as ActorPath });
-        this.sink.deliver(path, { message, sender: replyTo, reply: (ok, value) => this.writer.reply(replyNode, id, ok, value) });
+      case Kind.Ask:
+        this.sink.deliver(envelope[1], new RemoteAsk(envelope[2], envelope[3], envelope[4], this.writer, this.resolveRef));
         return;
-      }
       case Kind.Watch:
         this.deathWatch.onWatch(envelope[1], envelope[2], envelope[3]);
         return;
@@ -73,24 +71,49 @@ export class EndpointReader implements TransportHandlers {
   }
 
   onReply(id: string, data: Uint8Array): void {
-    if (!this.pending.has(id)) return;
+    const entry = this.pending.get(id);
+    if (entry === undefined) return;
     let reply: unknown;
     try {
       reply = this.serializer.decode(data, this.resolveRef);
     } catch (error) {
       this.sink.dropMalformed(data, error);
-      this.pending.settle(id, false, error);
+      this.pending.settleEntry(entry, false, error);
       return;
     }
     if (!isWireReply(reply)) {
       this.sink.dropMalformed(data, new SerializationError('not a reply'));
-      this.pending.settle(id, false, new SerializationError('malformed reply'));
+      this.pending.settleEntry(entry, false, new SerializationError('malformed reply'));
       return;
     }
-    this.pending.settle(id, reply[0] === 1, reply[1]);
+    this.pending.settleEntry(entry, reply[0] === 1, reply[1]);
   }
 
   onUndeliverable(id: string): void {
     this.pending.unreachable(id);
+  }
+}
+
+/**
+ * An ask from another node, as a mailbox envelope. Most actors never look at the sender of an
+ * ask, so its temporary reply ref is only made when asked for.
+ */
+class RemoteAsk implements Envelope {
+  private replyRef: ActorRef<unknown> | undefined;
+
+  constructor(
+    readonly message: unknown,
+    private readonly id: string,
+    private readonly replyNode: NodeId,
+    private readonly writer: EndpointWriter,
+    private readonly resolveRef: RefResolver,
+  ) {}
+
+  get sender(): ActorRef<unknown> {
+    return (this.replyRef ??= this.resolveRef({ node: this.replyNode, path: (TEMP_PATH + this.id) as ActorPath }));
+  }
+
+  reply(ok: boolean, value: unknown): void {
+    this.writer.reply(this.replyNode, this.id, ok, value);
   }
 }
