@@ -1,5 +1,6 @@
 import type { Suite } from '../lib/suite.js';
 import { idleSuite } from './idle.js';
+import { scaleSuite } from './scale.js';
 import { transportSuite } from './transport.js';
 import { w1TinySuite } from './w1-tiny.js';
 import { w2RttSuite } from './w2-rtt.js';
@@ -8,4 +9,4 @@ import { w4FacSuite } from './w4-fac.js';
 import { w7RecoverySuite } from './w7-recovery.js';
 
 /** Every suite `run.js` knows, in the order they are listed. */
-export const SUITES: readonly Suite[] = [transportSuite, w1TinySuite, w2RttSuite, w3StealSuite, w4FacSuite, w7RecoverySuite, idleSuite];
+export const SUITES: readonly Suite[] = [transportSuite, w1TinySuite, w2RttSuite, w3StealSuite, w4FacSuite, w7RecoverySuite, idleSuite, scaleSuite];
