@@ -7,6 +7,7 @@ import { w2RttSuite } from './w2-rtt.js';
 import { w3StealSuite } from './w3-steal.js';
 import { w4FacSuite } from './w4-fac.js';
 import { w7RecoverySuite } from './w7-recovery.js';
+import { w9LatencySuite } from './w9-latency.js';
 
 /** Every suite `run.js` knows, in the order they are listed. */
-export const SUITES: readonly Suite[] = [transportSuite, w1TinySuite, w2RttSuite, w3StealSuite, w4FacSuite, w7RecoverySuite, idleSuite, scaleSuite];
+export const SUITES: readonly Suite[] = [transportSuite, w1TinySuite, w2RttSuite, w3StealSuite, w4FacSuite, w7RecoverySuite, idleSuite, scaleSuite, w9LatencySuite];
