@@ -166,7 +166,13 @@ export class ActorSystem implements RefOwner {
   /** Creates a system and starts its transport. Rejects if the transport cannot start. */
   static async create(options: ActorSystemOptions = {}): Promise<ActorSystem> {
     const system = new ActorSystem(options);
-    await system.transport.start(system.node, system.reader);
+    // Bound, so a transport may keep the handlers apart from their object.
+    const reader = system.reader;
+    await system.transport.start(system.node, {
+      onMessage: (data) => reader.onMessage(data),
+      onReply: (correlationId, data) => reader.onReply(correlationId, data),
+      onUndeliverable: (correlationId) => reader.onUndeliverable(correlationId),
+    });
     return system;
   }
 
