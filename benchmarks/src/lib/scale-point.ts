@@ -21,6 +21,8 @@ export interface PointParams {
   stealing: boolean;
   seed: number;
   maxSimulatedMs: number;
+  /** Timed jobs on the same cluster; each figure is the median over them. */
+  rounds: number;
 }
 
 /** What a point measured. */
@@ -29,6 +31,7 @@ export interface Point {
   agents: number;
   stealing: boolean;
   packets: number;
+  rounds: number;
   startRealMs: number;
   runRealMs: number;
   makespanMs: number;
@@ -39,6 +42,8 @@ export interface Point {
   processCpuMs: number;
   masterCpuMs: number;
   masterCpuMicrosPerPacket: number;
+  /** The per-round figures the median was taken from. */
+  masterCpuMicrosPerPacketByRound: number[];
   messagesPerPacket: number;
   masterMessagesPerPacket: number;
   /** Master CPU seconds per simulated second of the job. */
@@ -91,43 +96,77 @@ export async function measurePoint(params: PointParams): Promise<Point> {
     // Untimed: compiles the code paths and ships the function to every machine.
     await sim.run(sim.cluster.dmap((x: number) => x, inputs.slice(0, agents), { mode: Mode.RoundRobin, stealing }));
     const master = countMasterMessages(sim);
-    const sentBefore = sim.network.stats.sent;
-    const simBefore = sim.now;
-    const runStart = performance.now();
-    const cpuBefore = process.cpuUsage();
-    const profile = await startCpuAttribution([MASTER_CODE]);
-    const out = await sim.run(sim.cluster.dmap((x: number) => x, inputs, { mode: Mode.RoundRobin, stealing }));
-    const attributed = await profile.stop();
-    const cpu = process.cpuUsage(cpuBefore);
-    const runRealMs = performance.now() - runStart;
-    if (out.length !== packets || out.some((v, i) => v !== i)) throw new Error(`wrong results on ${machines} machines`);
-    const makespanMs = sim.now - simBefore;
-    const messages = sim.network.stats.sent - sentBefore;
-    // The profiler samples wall time, which on a busy machine includes time the thread was not
-    // running: take the master's share of the samples, of the CPU time the process really used.
-    const processCpuMs = (cpu.user + cpu.system) / 1000;
-    const masterCpuMs = attributed.totalMs > 0 ? (processCpuMs * (attributed.byMarker[MASTER_CODE] ?? 0)) / attributed.totalMs : 0;
-    return {
-      machines,
-      agents,
-      stealing,
-      packets,
-      startRealMs,
-      runRealMs,
-      makespanMs,
-      lbMs,
-      efficiency: lbMs / makespanMs,
-      messages,
-      masterMessages: master.count,
-      processCpuMs,
-      masterCpuMs,
-      masterCpuMicrosPerPacket: (masterCpuMs * 1000) / packets,
-      messagesPerPacket: messages / packets,
-      masterMessagesPerPacket: master.count / packets,
-      masterLoad: masterCpuMs / makespanMs,
-    };
+    const rounds: Point[] = [];
+    for (let round = 0; round < params.rounds; round++) {
+      const masterBefore = master.count;
+      const sentBefore = sim.network.stats.sent;
+      const simBefore = sim.now;
+      const runStart = performance.now();
+      const cpuBefore = process.cpuUsage();
+      const profile = await startCpuAttribution([MASTER_CODE]);
+      const out = await sim.run(sim.cluster.dmap((x: number) => x, inputs, { mode: Mode.RoundRobin, stealing }));
+      const attributed = await profile.stop();
+      const cpu = process.cpuUsage(cpuBefore);
+      const runRealMs = performance.now() - runStart;
+      if (out.length !== packets || out.some((v, i) => v !== i)) throw new Error(`wrong results on ${machines} machines`);
+      const makespanMs = sim.now - simBefore;
+      const messages = sim.network.stats.sent - sentBefore;
+      const masterMessages = master.count - masterBefore;
+      // The profiler samples wall time, which on a busy machine includes time the thread was not
+      // running: take the master's share of the samples, of the CPU time the process really used.
+      const processCpuMs = (cpu.user + cpu.system) / 1000;
+      const masterCpuMs = attributed.totalMs > 0 ? (processCpuMs * (attributed.byMarker[MASTER_CODE] ?? 0)) / attributed.totalMs : 0;
+      rounds.push({
+        machines,
+        agents,
+        stealing,
+        packets,
+        rounds: params.rounds,
+        startRealMs,
+        runRealMs,
+        makespanMs,
+        lbMs,
+        efficiency: lbMs / makespanMs,
+        messages,
+        masterMessages,
+        processCpuMs,
+        masterCpuMs,
+        masterCpuMicrosPerPacket: (masterCpuMs * 1000) / packets,
+        masterCpuMicrosPerPacketByRound: [],
+        messagesPerPacket: messages / packets,
+        masterMessagesPerPacket: masterMessages / packets,
+        masterLoad: masterCpuMs / makespanMs,
+      });
+    }
+    return medianPoint(rounds);
   } finally {
     await sim.close();
   }
 }
 
+
+/** Each numeric figure as its median over the rounds (the rounds share everything else). */
+function medianPoint(rounds: readonly Point[]): Point {
+  const first = rounds[0]!;
+  const mid = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const half = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+  };
+  const pick = (key: keyof Point) => mid(rounds.map((r) => r[key] as number));
+  return {
+    ...first,
+    runRealMs: pick('runRealMs'),
+    makespanMs: pick('makespanMs'),
+    efficiency: pick('efficiency'),
+    messages: pick('messages'),
+    masterMessages: pick('masterMessages'),
+    processCpuMs: pick('processCpuMs'),
+    masterCpuMs: pick('masterCpuMs'),
+    masterCpuMicrosPerPacket: pick('masterCpuMicrosPerPacket'),
+    masterCpuMicrosPerPacketByRound: rounds.map((r) => r.masterCpuMicrosPerPacket),
+    messagesPerPacket: pick('messagesPerPacket'),
+    masterMessagesPerPacket: pick('masterMessagesPerPacket'),
+    masterLoad: pick('masterLoad'),
+  };
+}

@@ -2,7 +2,8 @@
  * Suite `scale` (WORKLOADS.md "scale"): one master and a growing fleet, on the simulated cluster
  * of `@armada/scheduler/testing` (the real Master, Machine, Agent and Worker actors in one
  * process, simulated time and network). For each fleet of `--fleets` machines x `--agents`
- * agents, a W3-like job runs: `--tasks-per-agent` packets per agent, packet i costing
+ * agents, a W3-like job runs `--rounds` times on one cluster (medians reported):
+ * `--tasks-per-agent` packets per agent, packet i costing
  * 1 + (i mod 40) simulated ms, every network link delaying 0.1..0.5 simulated ms.
  *
  * Measured per fleet and stealing setting:
@@ -39,6 +40,7 @@ interface Params {
   seed: number;
   maxSimulatedMs: number;
   limitS: number;
+  rounds: number;
 }
 
 /** A point that did not finish within the real-time limit (or failed), and why. */
@@ -67,6 +69,7 @@ function readParams(values: SuiteValues): Params {
     seed: intFlag(values, 'seed', 0),
     maxSimulatedMs: intFlag(values, 'max-simulated-ms'),
     limitS: intFlag(values, 'limit-s'),
+    rounds: intFlag(values, 'rounds'),
   };
 }
 
@@ -80,7 +83,7 @@ async function run(values: SuiteValues): Promise<void> {
   const points: Point[] = [];
   const missing: Missing[] = [];
   for (const { machines, stealing } of configs) {
-    const pointParams: PointParams = { machines, agents: params.agents, tasksPerAgent: params.tasksPerAgent, stealing, seed: params.seed, maxSimulatedMs: params.maxSimulatedMs };
+    const pointParams: PointParams = { machines, agents: params.agents, tasksPerAgent: params.tasksPerAgent, stealing, seed: params.seed, maxSimulatedMs: params.maxSimulatedMs, rounds: params.rounds };
     let point: Point;
     try {
       const child = await startChild<Point>({
@@ -146,6 +149,7 @@ async function run(values: SuiteValues): Promise<void> {
       lbMs: round(p.lbMs, 2),
       efficiency: round(p.efficiency, 3),
       masterCpuMicrosPerPacket: round(p.masterCpuMicrosPerPacket, 2),
+      masterCpuMicrosPerPacketByRound: p.masterCpuMicrosPerPacketByRound.map((v) => round(v, 2)),
       messagesPerPacket: round(p.messagesPerPacket, 2),
       masterMessagesPerPacket: round(p.masterMessagesPerPacket, 2),
       masterLoad: round(p.masterLoad, 3),
@@ -176,6 +180,7 @@ export const scaleSuite: Suite = {
     seed: { type: 'string', default: '7' },
     'max-simulated-ms': { type: 'string', default: '120000' },
     'limit-s': { type: 'string', default: '120' },
+    rounds: { type: 'string', default: '3' },
   },
   usage: [
     '--fleets LIST          machine counts, comma-separated (default 10,100,1000)',
@@ -184,6 +189,7 @@ export const scaleSuite: Suite = {
     '--tasks-per-agent N    packets per agent; packet i costs 1 + (i mod 40) simulated ms (default 2)',
     '--seed N               simulation seed (default 7)',
     '--max-simulated-ms MS  limit of each simulated job (default 120000)',
+    '--rounds N             timed jobs per point on the same cluster; medians are reported (default 3)',
     '--limit-s S            real-time limit of each point, start-up included; a point past it is reported missing (default 120)',
   ],
   run,
