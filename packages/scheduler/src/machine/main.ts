@@ -13,7 +13,8 @@ import { startMachine, type MachineOptions } from './start-machine.js';
 
 const USAGE = `usage: armada-machine --nats <url> [--name <name>] [--agents <n>]
        [--prefix <p>] [--cluster <c>] [--token <t>] [--user <u> --pass <p>]
-       [--slow-fraction <0..1> --slow-factor <k>] [--heartbeat-ms <ms>]`;
+       [--slow-fraction <0..1> --slow-factor <k>] [--heartbeat-ms <ms>]
+       [--module-cache <dir>] [--module-cache-mb <n>] [--share-cache-mb <n>]`;
 
 async function main(): Promise<void> {
   let values;
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
         'slow-fraction': { type: 'string' },
         'slow-factor': { type: 'string' },
         'heartbeat-ms': { type: 'string' },
+        'module-cache': { type: 'string' },
+        'module-cache-mb': { type: 'string' },
+        'share-cache-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -59,6 +63,13 @@ async function main(): Promise<void> {
     ...(values['slow-fraction'] !== undefined || values['slow-factor'] !== undefined
       ? { slow: { fraction: number(values['slow-fraction'] ?? '0', '--slow-fraction'), factor: number(values['slow-factor'] ?? '2', '--slow-factor') } }
       : {}),
+    definitions: {
+      modules: {
+        ...(values['module-cache'] !== undefined ? { dir: values['module-cache'] } : {}),
+        ...(values['module-cache-mb'] !== undefined ? { maxBytes: number(values['module-cache-mb'], '--module-cache-mb') * 1024 * 1024 } : {}),
+      },
+      ...(values['share-cache-mb'] !== undefined ? { shareCacheBytes: number(values['share-cache-mb'], '--share-cache-mb') * 1024 * 1024 } : {}),
+    },
   };
   let machine;
   try {
