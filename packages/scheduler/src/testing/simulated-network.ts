@@ -11,6 +11,8 @@ export interface SimulatedNetworkOptions {
   readonly minDelayMs?: number;
   /** Longest delay of a message, in simulated milliseconds. */
   readonly maxDelayMs?: number;
+  /** A fixed delay for the link `from` → `to` instead of a random one; `undefined` keeps the random one. */
+  readonly linkDelayMs?: (from: NodeId, to: NodeId) => number | undefined;
   /** Probability (0..1) that any one message or reply is lost, as NATS core may lose it. Default 0. */
   readonly lossRate?: number;
   /** Probability (0..1) that any one message or reply is delivered twice. Default 0. */
@@ -97,6 +99,7 @@ export class SimulatedNetwork {
   private lossRate: number;
   private duplicateRate: number;
   private readonly outages: Outage[] = [];
+  private readonly linkDelayMs: ((from: NodeId, to: NodeId) => number | undefined) | undefined;
   private seq = 0;
   private counts = { sent: 0, delivered: 0, dropped: 0, undeliverable: 0, lost: 0, duplicated: 0 };
 
@@ -115,6 +118,7 @@ export class SimulatedNetwork {
     this.minDelayMs = o.minDelayMs;
     this.maxDelayMs = o.maxDelayMs;
     this.random = options.random ?? mulberry32(o.seed);
+    this.linkDelayMs = options.linkDelayMs;
   }
 
   /** The nodes on the network now. */
@@ -224,7 +228,7 @@ export class SimulatedNetwork {
   private queueCopy(from: NodeId, to: NodeId, data: Uint8Array, correlationId: string | undefined, reply: boolean): void {
     const key = `${from} ${to}`;
     // A later message on a pair never overtakes an earlier one; ties keep send order by seq.
-    const at = Math.max(this.clock.now() + this.delay(), this.lastAt.get(key) ?? -Infinity);
+    const at = Math.max(this.clock.now() + (this.linkDelayMs?.(from, to) ?? this.delay()), this.lastAt.get(key) ?? -Infinity);
     this.lastAt.set(key, at);
     this.insert({ at, seq: this.seq++, from, to, reply, data, correlationId });
   }

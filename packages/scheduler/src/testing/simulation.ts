@@ -13,7 +13,7 @@ import type { StealPolicy } from '../stealing/steal-policy.js';
 import { SimulationStalledError, SimulationTimeoutError } from './errors.js';
 import { mulberry32 } from './mulberry32.js';
 import { SimulatedExecutor, type BatchEvent, type PacketCost } from './simulated-executor.js';
-import { SimulatedNetwork } from './simulated-network.js';
+import { SimulatedNetwork, type SimulatedNetworkOptions } from './simulated-network.js';
 import { SimulatedTransport } from './simulated-transport.js';
 import { SimulationClock } from './simulation-clock.js';
 
@@ -33,6 +33,8 @@ export interface SimulationOptions {
   readonly lossRate?: number;
   /** Probability that any one message arrives twice. Default 0. */
   readonly duplicateRate?: number;
+  /** Fixed delays per link (`master`, `machine-<i>`), instead of the random ones; see `SimulatedNetworkOptions`. */
+  readonly linkDelayMs?: SimulatedNetworkOptions['linkDelayMs'];
   /** Simulated run time of each packet before the slow-down; default 1 ms. */
   readonly cost?: PacketCost;
   /** Kills a worker's simulated thread when it starts a packet for which this returns true. */
@@ -144,6 +146,7 @@ export class Simulation {
       ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}),
       ...(o.lossRate !== undefined ? { lossRate: o.lossRate } : {}),
       ...(o.duplicateRate !== undefined ? { duplicateRate: o.duplicateRate } : {}),
+      ...(o.linkDelayMs !== undefined ? { linkDelayMs: o.linkDelayMs } : {}),
     });
     const executors = SimulatedExecutor.factory(clock, {
       ...(o.cost !== undefined ? { cost: o.cost } : {}),
