@@ -9,7 +9,7 @@ import { SchedulerTokens } from '../tokens.js';
 import type { InFlight, Job, Waiting } from './job.js';
 import type { MasterSettings } from './master-settings.js';
 import { Membership, type AgentSlot } from './membership.js';
-import type { ClusterView, HealthDone, Heartbeat, MasterMsg, Moved, Register, Results, WaitMachines } from './protocol.js';
+import type { ClusterView, Deregister, HealthDone, Heartbeat, MasterMsg, Moved, Register, Results, WaitMachines } from './protocol.js';
 
 type Fresh = HealthDone['fresh'];
 
@@ -63,6 +63,8 @@ export class Master extends Actor<MasterMsg> {
         return true;
       case 'heartbeat':
         return this.heartbeat(msg);
+      case 'deregister':
+        return this.deregister(msg);
       case 'results':
         this.results(msg);
         return undefined;
@@ -116,7 +118,33 @@ export class Master extends Actor<MasterMsg> {
     member.lastHeard = this.clock.now();
     member.stats = msg.stats;
     member.slots.forEach((slot, i) => (slot.queued = msg.queued[i] ?? slot.queued));
+    if (msg.draining === true && member.draining !== true) {
+      member.draining = true;
+      this.context.log.info('machine draining', { machine: member.name, id: member.id });
+    }
     return true;
+  }
+
+  /** A drained machine leaves: what is still booked on it is placed again, without charging an attempt. */
+  private deregister(msg: Deregister): number {
+    const member = this.members.remove(msg.id);
+    if (member === undefined) return 0;
+    let placedAgain = 0;
+    for (const job of this.jobs.values()) {
+      for (const slot of member.slots) job.sentDefs.delete(slot.key);
+      for (const [index, entry] of job.inFlight) {
+        if (entry.machine !== msg.id) continue;
+        job.inFlight.delete(index);
+        job.again.set(index, { index, arg: entry.arg, attempts: entry.attempts });
+        placedAgain++;
+      }
+    }
+    this.context.log.info('machine left', { machine: member.name, id: member.id, placedAgain });
+    this.sharePeers();
+    // Peers that lent it packets whose move this master never heard of take them back.
+    for (const other of this.members.all()) other.ref.tell({ type: 'machine-down', master: this.context.system.node, machine: msg.id });
+    this.dispatchAll();
+    return placedAgain;
   }
 
   private tick(at: number): void {
@@ -198,7 +226,7 @@ export class Master extends Actor<MasterMsg> {
     const job = this.jobs.get(id);
     if (job === undefined) return;
     if (reason === 'timeout') this.fail(job, new JobTimeoutError(job.options.timeoutMs!, job.done, job.total ?? job.done + job.inFlight.size));
-    else if (this.members.size === 0) this.fail(job, new NoMachinesError(job.options.waitForMachinesMs));
+    else if (this.members.placeableAgentCount === 0) this.fail(job, new NoMachinesError(job.options.waitForMachinesMs));
   }
 
   private results(msg: Results): void {
@@ -305,7 +333,7 @@ export class Master extends Actor<MasterMsg> {
       return;
     }
     if (job.healthPending || job.settled || !job.hasWaiting) return;
-    if (this.members.agentCount === 0) {
+    if (this.members.placeableAgentCount === 0) {
       this.awaitMachines(job);
       return;
     }
@@ -325,7 +353,7 @@ export class Master extends Actor<MasterMsg> {
     const assigns = new Map<AgentSlot, PacketBatch[]>();
     try {
       while (!job.settled && job.hasWaiting) {
-        const agents = this.members.agentCount;
+        const agents = this.members.placeableAgentCount;
         if (agents === 0) {
           this.awaitMachines(job);
           break;

@@ -6,6 +6,10 @@
  * not heard from for `deadAfterMs` is declared dead: its unfinished packets are placed again and
  * every live machine is told (`machine-down`), so agents that lent packets to it take them back.
  *
+ * Leaving: a draining machine says so in its heartbeats (`draining`); the master places nothing
+ * more on it but keeps its books, then the machine, with its queues empty, asks `deregister`: the
+ * master drops it and places again, uncharged, anything still booked on it.
+ *
  * Work: the master places groups of packets on agents (`assign`), collects `results`, and learns
  * from a thief's `moved` that stolen packets now live on another machine; it then tells the
  * victim to `release` its copies. A result is accepted once per packet; later copies are dropped.
@@ -25,6 +29,7 @@ export type MasterMsg =
   | MachineHello
   | Register
   | Heartbeat
+  | Deregister
   | Results
   | Moved
   | Submit
@@ -57,6 +62,17 @@ export interface Heartbeat {
   readonly stats: MachineStats;
   /** Queued packets per agent, in the order of `Register.agents`. */
   readonly queued: number[];
+  /** The machine is draining: place nothing more on it. Sticky once seen. */
+  readonly draining?: boolean;
+}
+
+/**
+ * A drained machine leaves. Asked; the reply is how many packets the master still had booked on
+ * it and placed again (without counting an attempt). Leaving twice is harmless (reply 0).
+ */
+export interface Deregister {
+  readonly type: 'deregister';
+  readonly id: MachineId;
 }
 
 /** Results of packets of one job, from the agent that ran them. */
