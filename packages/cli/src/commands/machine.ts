@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Command, Option } from 'commander';
 import { startMachine, type MachineHandle, type MachineOptions } from '@armada/scheduler';
 import { addLogFlags, loggerFor, type LogFlags } from '../common-flags.js';
@@ -66,13 +67,13 @@ async function runMachine(flags: MachineFlags): Promise<void> {
     const hint = /timeout$/i.test(message) ? ` (no NATS handshake within ${flags.connectTimeout} ms: is it a NATS server, and reachable?)` : '';
     throw new CommandFailedError(`cannot start the machine: ${message}${hint}`, { code: (error as { code?: string }).code ?? 'ERR_CONNECT', cause: error });
   }
-  log.info('machine ready', { name: machine.name, id: machine.id, agents: flags.agents, nats: servers });
+  log.info('machine ready', { name: machine.name, id: machine.id, agents: options.agents ?? os.availableParallelism(), nats: servers });
   process.send?.({ type: 'ready', id: machine.id, name: machine.name });
   const signal = await untilSignals(['SIGTERM', 'SIGINT'], () => {
     log.warn('second signal: exiting without draining');
     process.exit(1);
   });
-  log.info('stopping', { signal });
-  await machine.close();
-  log.info('machine stopped', { name: machine.name });
+  log.info('draining: finishing queued work, then leaving; a second signal exits at once', { signal, timeoutMs: flags.drainTimeout });
+  const report = await machine.drain({ timeoutMs: flags.drainTimeout });
+  log.info('machine stopped', { name: machine.name, ...report });
 }
