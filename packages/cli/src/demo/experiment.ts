@@ -1,0 +1,81 @@
+import { map, pmap, type Cluster, type DmapOptions } from '@armada/scheduler';
+
+/** n! with BigInt: DLisp's benchmark function. Self-contained, so it can be shipped. */
+export const fac = (n: bigint): bigint => {
+  let r = 1n;
+  for (let i = 2n; i <= n; i++) r *= i;
+  return r;
+};
+
+/** The placement modes the experiment compares, in DLisp's order. */
+export const DEMO_MODES = ['round-robin', 'low-latency', 'by-memory'] as const;
+
+/** One row of the results: how one way of running the workload did. */
+export interface DemoRow {
+  readonly run: 'map' | 'pmap' | 'dmap';
+  readonly placement: string;
+  readonly stealing: boolean | undefined;
+  readonly ms: number;
+  /** map's time over this row's time. */
+  readonly speedup: number;
+}
+
+/** What one experiment is run on. */
+export interface ExperimentSetup {
+  /**
+   * Starts (or joins) the cluster, called after the map and pmap runs: a master in this thread
+   * would miss its machines' heartbeats while map holds the thread for seconds.
+   */
+  readonly cluster: () => Promise<Cluster>;
+  /** Inputs are fac(0..upTo-1). */
+  readonly upTo: number;
+  /** Worker threads of the pmap row. */
+  readonly threads: number;
+  /** Called before each run with its label, and as its packets complete. */
+  readonly onRun?: (label: string, total: number) => void;
+  readonly onProgress?: (done: number) => void;
+}
+
+/**
+ * DLisp's experiment: `map` (this thread), `pmap` (local worker threads), then on
+ * the cluster `dmap` in every placement mode with stealing on and off. Every run's results are checked
+ * against map's; a mismatch throws. Rows come back in run order.
+ */
+export async function runExperiment(setup: ExperimentSetup): Promise<DemoRow[]> {
+  const xs = Array.from({ length: setup.upTo }, (_, i) => BigInt(i));
+  const rows: DemoRow[] = [];
+  const timed = async (label: string, run: () => Promise<bigint[]>): Promise<[bigint[], number]> => {
+    setup.onRun?.(label, xs.length);
+    const started = performance.now();
+    const out = await run();
+    return [out, performance.now() - started];
+  };
+  const [expected, mapMs] = await timed('map', async () => {
+    const out = await map(fac, xs);
+    setup.onProgress?.(xs.length);
+    return out;
+  });
+  rows.push({ run: 'map', placement: 'this thread', stealing: undefined, ms: mapMs, speedup: 1 });
+  const check = (label: string, out: bigint[]) => {
+    for (let i = 0; i < expected.length; i++) if (out[i] !== expected[i]) throw new Error(`${label}: result ${i} differs from map's`);
+  };
+  // pmap starts its threads for the call, so its time includes their start-up, as a one-off call would.
+  const [local, pmapMs] = await timed('pmap', async () => {
+    const out = await pmap(fac, xs, { threads: setup.threads });
+    setup.onProgress?.(xs.length);
+    return out;
+  });
+  check('pmap', local);
+  rows.push({ run: 'pmap', placement: `${setup.threads} threads`, stealing: undefined, ms: pmapMs, speedup: mapMs / pmapMs });
+  const cluster = await setup.cluster();
+  for (const mode of DEMO_MODES) {
+    for (const stealing of [true, false]) {
+      const label = `dmap ${mode} stealing ${stealing ? 'on' : 'off'}`;
+      const options: DmapOptions = { mode, stealing, ...(setup.onProgress !== undefined ? { progress: setup.onProgress } : {}) };
+      const [out, ms] = await timed(label, () => cluster.dmap(fac, xs, options));
+      check(label, out);
+      rows.push({ run: 'dmap', placement: mode, stealing, ms, speedup: mapMs / ms });
+    }
+  }
+  return rows;
+}
