@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { ArmadaError } from '@armada/actors';
+import { ProgramExit } from './commands/run.js';
 import { ExitCode, UsageError } from './errors.js';
 import { createProgram, type ProgramIo } from './program.js';
 
@@ -20,6 +21,8 @@ export async function main(argv: readonly string[], io: Partial<ProgramIo> = {})
       if (error.exitCode === 0) return ExitCode.ok;
       return ExitCode.usage;
     }
+    // The program run by `armada run` has said what went wrong; pass its exit code on.
+    if (error instanceof ProgramExit) return error.exitCode;
     const usage = error instanceof UsageError || (error instanceof ArmadaError && error.code === 'ERR_INVALID_ARGUMENT');
     const message = (error as Error)?.message ?? String(error);
     const code = usage ? ExitCode.usage : ExitCode.failure;

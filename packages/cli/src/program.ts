@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { keygenCommand } from './commands/keygen.js';
 import { machineCommand } from './commands/machine.js';
+import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
 /** Where a command writes: its output (stdout) and its diagnostics (stderr). */
@@ -19,6 +20,7 @@ export function createProgram(io: ProgramIo): Command {
     .description('Run actors and functions across a fleet of Node.js processes over NATS.')
     .version('0.1.0')
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
@@ -30,6 +32,6 @@ ARMADA_TLS_CA, ARMADA_TLS_CERT, ARMADA_TLS_KEY, ARMADA_CLUSTER, ARMADA_PREFIX,
 ARMADA_CONNECT_TIMEOUT_MS; logging from ARMADA_LOG_FORMAT (text|json) and ARMADA_LOG_LEVEL.
 Exit codes: 0 done, 1 the command failed, 2 bad usage.`,
     );
-  for (const make of [machineCommand, statusCommand, demoCommand, keygenCommand]) program.addCommand(make(io, program));
+  for (const make of [machineCommand, statusCommand, demoCommand, runCommand, keygenCommand]) program.addCommand(make(io, program));
   return program;
 }
