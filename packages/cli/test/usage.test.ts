@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ARMADA_BIN, runArmada, runInProcess } from './helpers.js';
 
-const COMMANDS = ['machine', 'status', 'demo', 'run', 'keygen'] as const;
+const COMMANDS = ['machine', 'status', 'demo', 'run', 'init', 'keygen'] as const;
 
 describe('armada usage', function () {
   this.timeout(20_000);
