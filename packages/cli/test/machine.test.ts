@@ -104,6 +104,9 @@ describe('armada machine', function () {
       expect(table.code).to.equal(0);
       expect(table.stdout).to.match(/2 machine\(s\), 2 agent\(s\)/);
       expect(table.stdout).to.match(/^s1 /m);
+      // The status master says goodbye as it closes, so machines forget it at once and without a warning.
+      await fleet[0]!.waitFor('master left', 5_000);
+      expect(fleet[0]!.stderr()).to.not.include('master stopped answering');
     });
 
     it('drains on SIGTERM mid-job: exit 0, every result once, no retry charged', async () => {

@@ -45,6 +45,8 @@ export class Master extends Actor<MasterMsg> {
 
   override postStop(): void {
     if (this.tickTimer !== undefined) this.clock.clearTimeout(this.tickTimer);
+    const bye: MachineMsg = { type: 'master-bye', master: this.context.system.node };
+    for (const member of this.members.all()) member.ref.tell(bye);
     for (const job of [...this.jobs.values()]) this.fail(job, new ClusterClosedError());
     for (const [w, timer] of this.waiters) {
       this.clock.clearTimeout(timer);
