@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Command, Option } from 'commander';
-import { startMachine, type MachineHandle, type MachineOptions } from '@armada/scheduler';
+import type { MachineHandle, MachineOptions } from '@armada/scheduler';
 import { addLogFlags, loggerFor, type LogFlags } from '../common-flags.js';
 import { CommandFailedError } from '../errors.js';
 import { addNatsFlags, natsServers, natsTransportOptions, type NatsFlags } from '../nats-flags.js';
@@ -47,7 +47,7 @@ export function machineCommand(_io: ProgramIo, parent: Command): Command {
 
 async function runMachine(flags: MachineFlags): Promise<void> {
   const log = loggerFor(flags);
-  const nats = natsTransportOptions(flags, log);
+  const nats = await natsTransportOptions(flags, log);
   const servers = natsServers(flags)!.join(',');
   const options: MachineOptions = {
     nats,
@@ -58,6 +58,8 @@ async function runMachine(flags: MachineFlags): Promise<void> {
     ...(flags.slowFraction !== undefined ? { slow: { fraction: flags.slowFraction, factor: flags.slowFactor } } : {}),
   };
   log.info(`connecting to ${servers}`, { cluster: nats.cluster ?? 'default', prefix: nats.prefix ?? 'armada', timeoutMs: flags.connectTimeout });
+  // Loaded here, not at the top, so `armada --help` does not pay for the scheduler.
+  const { startMachine } = await import('@armada/scheduler');
   let machine: MachineHandle;
   try {
     machine = await startMachine(options);
