@@ -69,6 +69,11 @@ async function runMachine(flags: MachineFlags): Promise<void> {
     const hint = /timeout$/i.test(message) ? ` (no NATS handshake within ${flags.connectTimeout} ms: is it a NATS server, and reachable?)` : '';
     throw new CommandFailedError(`cannot start the machine: ${message}${hint}`, { code: (error as { code?: string }).code ?? 'ERR_CONNECT', cause: error });
   }
+  // Shipped functions are source code compiled on this host: whoever can publish on the cluster's subjects can run code here.
+  log.warn(
+    `this machine runs code sent by anyone who can publish on ${nats.prefix ?? 'armada'}.${nats.cluster ?? 'default'}.> — ` +
+      'give the NATS server credentials and subject permissions (README: "Run a fleet")',
+  );
   log.info('machine ready', { name: machine.name, id: machine.id, agents: options.agents ?? os.availableParallelism(), nats: servers });
   process.send?.({ type: 'ready', id: machine.id, name: machine.name });
   const signal = await untilSignals(['SIGTERM', 'SIGINT'], () => {
