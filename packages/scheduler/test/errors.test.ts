@@ -46,6 +46,7 @@ const SAMPLES: Record<string, () => Error> = {
   ClusterClosedError: () => new scheduler.ClusterClosedError(),
   UnknownStrategyError: () => new scheduler.UnknownStrategyError('fewest', ['round-robin']),
   NoCandidatesError: () => new scheduler.NoCandidatesError(),
+  NatsUrlMissingError: () => new scheduler.NatsUrlMissingError(),
   InvalidStrategyError: () => new scheduler.InvalidStrategyError('no choose method'),
   UnknownFunctionError: () => new scheduler.UnknownFunctionError('not cached'),
   SimulationTimeoutError: () => new testing.SimulationTimeoutError(60_000, 60_001, '3 messages in flight'),
