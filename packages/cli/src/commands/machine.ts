@@ -66,7 +66,8 @@ async function runMachine(flags: MachineFlags): Promise<void> {
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ERR_INVALID_ARGUMENT') throw error;
     const message = (error as Error).message;
-    const hint = /timeout$/i.test(message) ? ` (no NATS handshake within ${flags.connectTimeout} ms: is it a NATS server, and reachable?)` : '';
+    const tls = flags.tlsCa !== undefined || flags.tlsCert !== undefined ? '; with TLS, does the server want a client certificate (--tls-cert/--tls-key)?' : '';
+    const hint = /timeout$/i.test(message) ? ` (no NATS handshake within ${flags.connectTimeout} ms: is it a NATS server, and reachable${tls})` : '';
     throw new CommandFailedError(`cannot start the machine: ${message}${hint}`, { code: (error as { code?: string }).code ?? 'ERR_CONNECT', cause: error });
   }
   // Shipped functions are source code compiled on this host: whoever can publish on the cluster's subjects can run code here.
