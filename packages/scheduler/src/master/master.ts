@@ -2,6 +2,7 @@ import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from 
 import { wideBigInt } from '@armada/actors/internal';
 import type { AgentMsg, AgentRef } from '../agent/protocol.js';
 import { ClusterClosedError, InvalidStrategyError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError, TaskError } from '../errors.js';
+import { ShippedDefinitions } from '../functions/shipped-definitions.js';
 import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type HealthReply, type MachineMsg } from '../machine/protocol.js';
 import type { PacketBatch } from '../packet.js';
@@ -27,6 +28,8 @@ type Fresh = HealthDone['fresh'];
 export class Master extends Actor<MasterMsg> {
   private readonly members = new Membership();
   private readonly jobs = new Map<string, Job>();
+  /** Definitions shipped per agent, across jobs: a second call of a function sends its hash only. */
+  private readonly shipped = new ShippedDefinitions();
   /** Pending `waitForMachines` calls and their timeouts, cleared once settled so no timer outlives the master. */
   private readonly waiters = new Map<WaitMachines, TimerHandle>();
   private tickTimer: TimerHandle | undefined;
@@ -133,8 +136,8 @@ export class Master extends Actor<MasterMsg> {
     const member = this.members.remove(msg.id);
     if (member === undefined) return 0;
     let placedAgain = 0;
+    for (const slot of member.slots) this.shipped.forget(slot.key);
     for (const job of this.jobs.values()) {
-      for (const slot of member.slots) job.sentDefs.delete(slot.key);
       for (const [index, entry] of job.inFlight) {
         if (entry.machine !== msg.id) continue;
         job.inFlight.delete(index);
@@ -166,10 +169,10 @@ export class Master extends Actor<MasterMsg> {
   private lost(id: MachineId, reason: string): void {
     const member = this.members.remove(id);
     if (member === undefined) return;
+    // If the machine comes back it has forgotten what it was sent: ship definitions again.
+    for (const slot of member.slots) this.shipped.forget(slot.key);
     this.context.log.warn('machine declared dead', { machine: member.name, id, reason });
     for (const job of this.jobs.values()) {
-      // If the machine comes back it has forgotten this master's jobs: send the definition again.
-      for (const slot of member.slots) job.sentDefs.delete(slot.key);
       for (const [index, entry] of job.inFlight) {
         if (entry.machine !== id) continue;
         job.inFlight.delete(index);
@@ -255,7 +258,7 @@ export class Master extends Actor<MasterMsg> {
     for (const failure of msg.failures ?? []) {
       if (!this.answered(job, failure.index)) continue;
       const e = failure.error;
-      this.fail(job, e instanceof Error ? e : new TaskError(e.message, e.name, failure.index, failure.machine, e.stack));
+      this.fail(job, e instanceof Error ? e : new TaskError(e.message, e.name, failure.index, failure.machine, e.stack, this.members.get(failure.machine)?.name));
       return;
     }
     if (job.settled) return;
@@ -460,8 +463,7 @@ export class Master extends Actor<MasterMsg> {
 
   private send(job: Job, assigns: Map<AgentSlot, PacketBatch[]>): void {
     for (const [slot, batches] of assigns) {
-      const defs = job.sentDefs.has(slot.key) ? [] : [job.fn];
-      job.sentDefs.add(slot.key);
+      const defs = this.shipped.needs(slot.key, job.fn) ? [job.fn] : [];
       slot.ref.tell({ type: 'assign', defs, batches });
     }
   }
@@ -485,6 +487,7 @@ export class Master extends Actor<MasterMsg> {
         agents: m.slots.map((s) => ({ agent: s.key, queued: s.queued, outstanding: s.outstanding })),
       })),
       jobs: [...this.jobs.values()].map((j) => ({ id: j.id, done: j.done, total: j.total, inFlight: j.inFlight.size })),
+      definitionsShipped: this.shipped.shipped,
     };
   }
 

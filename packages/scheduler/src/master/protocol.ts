@@ -154,6 +154,8 @@ export interface ClusterView {
   }>;
   /** Running jobs of this master; `total` is `undefined` until a generator input is exhausted. */
   readonly jobs: ReadonlyArray<{ readonly id: JobId; readonly done: number; readonly total: number | undefined; readonly inFlight: number }>;
+  /** Function definitions this master shipped inline to agents so far (later calls send hashes). */
+  readonly definitionsShipped: number;
 }
 
 export type MasterRef = ActorRef<MasterMsg>;
