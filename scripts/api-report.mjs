@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['actors', 'transport-nats', 'scheduler'];
+const PACKAGES = ['actors', 'transport-nats', 'scheduler', 'cli'];
 const update = process.argv.includes('--update');
 const countsOnly = process.argv.includes('--counts');
 

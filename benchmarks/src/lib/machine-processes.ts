@@ -1,15 +1,14 @@
 /**
- * Scheduler machines in their own OS processes: the scheduler's machine entry point
- * (`machine/main.js`), forked with an IPC channel so it reports `{ type: 'ready', id, name }`.
- * SIGTERM stops one cleanly (it closes its agents and threads, then exits); SIGKILL is a crash.
+ * Scheduler machines in their own OS processes: `armada machine` (the CLI's `bin.js`), forked with an IPC channel so it reports `{ type: 'ready', id, name }`.
+ * SIGTERM stops one cleanly (it drains: finishes its queued work, leaves, exits); SIGKILL is a crash.
  */
 import { startChild, type ChildHandle } from './child.js';
 
 /**
- * The entry point, next to the package's main module. It is a script, not an export, so it is
- * found from where `@armada/scheduler` resolves rather than imported.
+ * The `armada` entry point, next to the CLI package's main module. It is a script, not an
+ * export, so it is found from where `@armada/cli` resolves rather than imported.
  */
-const MACHINE_MAIN = new URL('./machine/main.js', import.meta.resolve('@armada/scheduler'));
+const MACHINE_MAIN = new URL('./bin.js', import.meta.resolve('@armada/cli'));
 
 /** What the machine sends once it serves. */
 export interface MachineReady {
@@ -56,7 +55,7 @@ export async function startMachineProcesses(url: string, count: number, options:
       startChild<MachineReady>({
         name: `machine ${prefix}${i}`,
         script: MACHINE_MAIN,
-        args: ['--nats', url, ...machineArgs(`${prefix}${i}`, options)],
+        args: ['machine', '--nats', url, ...machineArgs(`${prefix}${i}`, options)],
         execArgv: options.execArgv ?? [],
         stdout: 'ignore',
         stopSignal: 'SIGTERM',

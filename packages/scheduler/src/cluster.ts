@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { InMemoryNetwork, InvalidArgumentError, type ActorSystem } from '@armada/actors';
 import { checkDmapOptions, DMAP_DEFAULTS, type DmapOptions } from './dmap-options.js';
-import { ClusterClosedError } from './errors.js';
+import { ClusterClosedError, NatsUrlMissingError } from './errors.js';
 import { CborSerializer } from '@armada/actors';
 import { createHash } from 'node:crypto';
 import { bundleModule } from './functions/bundle-module.js';
@@ -85,11 +85,18 @@ export class Cluster {
 
   /**
    * Starts a master. With `nats` it joins the machines on that server (start them with
-   * `startMachine` or the machine entry point); without, it starts `machines` in-process machines
-   * and resolves once they registered.
+   * `armada machine` or `startMachine`); without the option (or with only `machines`), it starts
+   * `machines` in-process machines and resolves once they registered. `nats: undefined` given
+   * explicitly — an unset variable, usually — means `ARMADA_NATS_URL`, and with that unset too
+   * throws `NatsUrlMissingError`: never a silent embedded cluster. Logs (info) which cluster it joined.
    */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     if (options.defaults !== undefined) checkDmapOptions(options.defaults);
+    if ('nats' in options && options.nats === undefined && options.transport === undefined) {
+      const fromEnv = process.env.ARMADA_NATS_URL;
+      if (fromEnv === undefined || fromEnv.trim() === '') throw new NatsUrlMissingError();
+      options = { ...options, nats: fromEnv };
+    }
     const embedded = options.nats === undefined && options.transport === undefined;
     const network = embedded ? (options.network ?? new InMemoryNetwork()) : undefined;
     const system = await startNode('master', { ...options, ...(network !== undefined ? { network } : {}) });
@@ -98,6 +105,7 @@ export class Cluster {
       system.container.register(PlacementTokens.Registry, { useValue: options.placements ?? new PlacementRegistry() });
     }
     const master = system.spawn(Master, { name: MASTER_PATH.slice('/user/'.length) });
+    system.log.info('master joined cluster', describeCluster(options, embedded));
     const machines: MachineHandle[] = [];
     const placements = system.container.resolve<PlacementRegistry>(PlacementTokens.Registry);
     const cluster = new Cluster(system, master, placements, options.defaults ?? {}, machines);
@@ -268,4 +276,13 @@ export class Cluster {
     await this.system.terminate();
     await Promise.all(this.machines.map((m) => m.close()));
   }
+}
+
+/** Which cluster a master joins, for its log line. */
+function describeCluster(options: ClusterOptions, embedded: boolean): Record<string, unknown> {
+  if (embedded) return { kind: 'embedded', machines: options.machines ?? 1 };
+  if (options.transport !== undefined) return { kind: 'transport', transport: options.transport.constructor.name };
+  const nats = options.nats!;
+  if (typeof nats === 'string') return { kind: 'nats', servers: nats, cluster: 'default', prefix: 'armada' };
+  return { kind: 'nats', servers: nats.servers ?? nats.connection?.servers, cluster: nats.cluster ?? 'default', prefix: nats.prefix ?? 'armada' };
 }

@@ -143,6 +143,21 @@ export class UnknownStrategyError extends ArmadaError {
   }
 }
 
+/**
+ * `Cluster.start` was given `nats: undefined` explicitly (typically an unset environment variable)
+ * and `ARMADA_NATS_URL` is not set either. Nothing was started: an embedded cluster in its place
+ * would run the work somewhere other than the fleet the caller meant.
+ */
+export class NatsUrlMissingError extends ArmadaError {
+  constructor() {
+    super(
+      'Cluster.start was given nats: undefined and ARMADA_NATS_URL is not set; pass a NATS URL, set ARMADA_NATS_URL, ' +
+        'or leave out the nats option (or pass { machines: n }) for an embedded cluster',
+      { code: 'ERR_NO_NATS_URL' },
+    );
+  }
+}
+
 /** A placement strategy was given no candidates to choose from. */
 export class NoCandidatesError extends ArmadaError {
   constructor(message = 'a placement strategy was given no candidates') {
@@ -260,6 +275,7 @@ export const SCHEDULER_ERRORS: readonly ErrorClass[] = Object.freeze([
   JobTimeoutError,
   ClusterClosedError,
   UnknownStrategyError,
+  NatsUrlMissingError,
   NoCandidatesError,
   InvalidStrategyError,
   UnknownFunctionError,

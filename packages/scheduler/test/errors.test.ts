@@ -47,6 +47,7 @@ const SAMPLES: Record<string, () => Error> = {
   ClusterClosedError: () => new scheduler.ClusterClosedError(),
   UnknownStrategyError: () => new scheduler.UnknownStrategyError('fewest', ['round-robin']),
   NoCandidatesError: () => new scheduler.NoCandidatesError(),
+  NatsUrlMissingError: () => new scheduler.NatsUrlMissingError(),
   InvalidStrategyError: () => new scheduler.InvalidStrategyError('no choose method'),
   UnknownFunctionError: () => new scheduler.UnknownFunctionError('not cached'),
   DefinitionUnavailableError: () => new scheduler.DefinitionUnavailableError('no answer from the master', cause),

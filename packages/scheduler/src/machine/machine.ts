@@ -10,14 +10,27 @@ import { SchedulerTokens } from '../tokens.js';
 import type { ExecutorFactory } from '../worker/executor.js';
 import type { MachineSettings } from './machine-settings.js';
 import type { StatsSource } from './machine-stats.js';
-import type { HealthReply, MachineMsg } from './protocol.js';
+import type { Drain, DrainReport, HealthReply, MachineMsg } from './protocol.js';
 
 /** The heartbeat timer and the outcomes of registration and heartbeat asks; never on the wire. */
 type Internal =
   | { readonly type: 'beat' }
   | { readonly type: 'registered'; readonly master: MasterRef }
-  | { readonly type: 'acked'; readonly master: string; readonly known: boolean }
-  | { readonly type: 'register-failed'; readonly master: string };
+  | { readonly type: 'acked'; readonly master: string; readonly known: boolean; readonly draining: boolean }
+  | { readonly type: 'register-failed'; readonly master: string }
+  | { readonly type: 'drain-check' }
+  | { readonly type: 'drained'; readonly report: DrainReport };
+
+/** How often a draining machine looks at its queues. */
+const DRAIN_CHECK_MS = 50;
+
+interface Draining {
+  readonly request: Drain;
+  readonly deadline: number;
+  /** Masters that acknowledged a heartbeat saying we drain: they place nothing more here. */
+  readonly acked: Set<string>;
+  leaving: boolean;
+}
 
 /** A master given up is tried again for this many `masterTimeoutMs`, then left to its next hello. */
 const LAPSED_TRIES = 12;
@@ -49,6 +62,8 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private readonly lapsed = new Map<string, { readonly ref: MasterRef; readonly since: number; readonly incarnation: number }>();
   private incarnation = 0;
   private malformed: RateLimitedWarning | undefined;
+  private draining: Draining | undefined;
+  private drainTimer: TimerHandle | undefined;
 
   constructor(
     @inject(SchedulerTokens.MachineSettings) private readonly settings: MachineSettings,
@@ -89,6 +104,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
 
   override postStop(): void {
     if (this.beat !== undefined) this.clock.clearTimeout(this.beat);
+    if (this.drainTimer !== undefined) this.clock.clearTimeout(this.drainTimer);
   }
 
   /** A message that does not have the shape its type says (bad input) is dropped; the machine keeps its agents. */
@@ -104,7 +120,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private async handle(msg: MachineMsg | Internal): Promise<unknown> {
     switch (msg.type) {
       case 'master-hello':
-        this.register(msg.master);
+        if (this.draining === undefined) this.register(msg.master);
         return undefined;
       case 'registered':
         this.registering.delete(msg.master.address.node);
@@ -121,11 +137,16 @@ export class Machine extends Actor<MachineMsg | Internal> {
       case 'acked': {
         const master = this.masters.get(msg.master);
         if (master === undefined) return undefined;
-        if (msg.known) master.lastAck = this.clock.now();
-        else {
+        if (msg.known) {
+          master.lastAck = this.clock.now();
+          if (msg.draining) this.draining?.acked.add(msg.master);
+        } else {
           this.masters.delete(msg.master);
-          this.lapse(master.ref);
-          this.register(master.ref);
+          // A master that forgot us holds nothing of ours; a draining machine does not join it again.
+          if (this.draining === undefined) {
+            this.lapse(master.ref);
+            this.register(master.ref);
+          }
         }
         return undefined;
       }
@@ -160,7 +181,60 @@ export class Machine extends Actor<MachineMsg | Internal> {
           this.schedule();
         }
         return undefined;
+      case 'drain':
+        this.startDrain(msg);
+        return undefined;
+      case 'drain-check':
+        this.drainTimer = undefined;
+        await this.drainCheck();
+        return undefined;
+      case 'drained':
+        this.context.log.info('machine drained', { machine: this.settings.name, ...msg.report });
+        this.draining?.request.done(msg.report);
+        return undefined;
     }
+  }
+
+  private startDrain(msg: Drain): void {
+    if (this.draining !== undefined) {
+      // Already draining: report to this caller too when done.
+      const first = this.draining.request.done;
+      this.draining = { ...this.draining, request: { ...this.draining.request, done: (r) => (first(r), msg.done(r)) } };
+      return;
+    }
+    this.draining = { request: msg, deadline: this.clock.now() + msg.timeoutMs, acked: new Set(), leaving: false };
+    this.context.log.info('machine draining', { machine: this.settings.name, masters: this.masters.size });
+    this.sharePeers(); // draining agents stop stealing
+    void this.heartbeat();
+    this.drainTimer = this.clock.setTimeout(() => this.self.tell({ type: 'drain-check' }), DRAIN_CHECK_MS);
+  }
+
+  /** Leaves once every master knows we drain and every queue is empty, or at the deadline. */
+  private async drainCheck(): Promise<void> {
+    const d = this.draining;
+    if (d === undefined || d.leaving) return;
+    const acked = [...this.masters.keys()].every((m) => d.acked.has(m));
+    const depths = await Promise.all(
+      this.agents.map((a) => a.ask<AgentReport>({ type: 'report' }, { timeoutMs: this.settings.heartbeatMs }).then((r) => r.queued, () => -1)),
+    );
+    const empty = acked && depths.every((n) => n === 0);
+    if (!empty && this.clock.now() < d.deadline) {
+      this.drainTimer = this.clock.setTimeout(() => this.self.tell({ type: 'drain-check' }), DRAIN_CHECK_MS);
+      return;
+    }
+    d.leaving = true;
+    const masters = [...this.masters.values()];
+    const answers = await Promise.allSettled(
+      masters.map((m) => m.ref.ask<number>({ type: 'deregister', id: this.id } satisfies MasterMsg, { timeoutMs: this.settings.masterTimeoutMs })),
+    );
+    let placedAgain = 0;
+    let unanswered = 0;
+    for (const a of answers) {
+      if (a.status === 'fulfilled' && typeof a.value === 'number') placedAgain += a.value;
+      else unanswered++;
+    }
+    this.masters.clear();
+    this.self.tell({ type: 'drained', report: { emptied: empty, placedAgain, unanswered } });
   }
 
   /**
@@ -199,7 +273,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
     }
     // Without this a machine that gave a master up during an outage would wait for its next hello.
     for (const [node, { ref, since }] of [...this.lapsed]) {
-      if (now - since > this.settings.masterTimeoutMs * LAPSED_TRIES) this.lapsed.delete(node);
+      if (now - since > this.settings.masterTimeoutMs * LAPSED_TRIES || this.draining !== undefined) this.lapsed.delete(node);
       else this.register(ref);
     }
     if (this.masters.size === 0) return;
@@ -212,6 +286,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
     const stats = this.stats();
     const seq = ++this.beatSeq;
     for (const [node, master] of this.masters) {
+      const draining = this.draining !== undefined;
       const msg: MasterMsg = {
         type: 'heartbeat',
         id: this.id,
@@ -220,9 +295,10 @@ export class Machine extends Actor<MachineMsg | Internal> {
         seq,
         peersVersion: master.peersVersion,
         ...(held !== undefined ? { held: held.get(node) ?? [] } : {}),
+        ...(draining ? { draining } : {}),
       };
       master.ref.ask<boolean>(msg, { timeoutMs: this.settings.masterTimeoutMs }).then(
-        (known) => this.self.tell({ type: 'acked', master: node, known: known === true }),
+        (known) => this.self.tell({ type: 'acked', master: node, known: known === true, draining }),
         () => undefined,
       );
     }
@@ -249,7 +325,8 @@ export class Machine extends Actor<MachineMsg | Internal> {
   /** Agents steal from the union of the peers every master knows. */
   private sharePeers(): void {
     const seen = new Map<string, PeerInfo>();
-    for (const peers of this.peersByMaster.values()) for (const p of peers) seen.set(p.agent.toString(), p);
+    // Draining agents stop stealing: they get no peers.
+    if (this.draining === undefined) for (const peers of this.peersByMaster.values()) for (const p of peers) seen.set(p.agent.toString(), p);
     this.tellAgents({ type: 'set-peers', peers: [...seen.values()], masters: [...new Set([...this.masters.keys(), ...this.registering])] });
   }
 

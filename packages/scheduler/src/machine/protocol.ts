@@ -15,8 +15,11 @@ import type { MachineStats } from '../placement/placement-strategy.js';
 /** Where masters send `master-hello` broadcasts: every machine lives at this path on its node. */
 export const MACHINE_PATH = '/user/armada-machine';
 
-/** Every message a machine accepts from the network. */
-export type MachineMsg = MasterHello | Health | Peers | MachineDown | Cancel | MasterClosed;
+/**
+ * Every message a machine accepts: from the network, and `drain` from its own process (it carries
+ * a callback, so it never crosses the wire).
+ */
+export type MachineMsg = MasterHello | Health | Peers | MachineDown | Cancel | MasterClosed | Drain;
 
 /** A master exists; register with it unless already registered. */
 export interface MasterHello {
@@ -64,3 +67,25 @@ export interface MasterClosed {
 
 export type MachineRef = ActorRef<MachineMsg>;
 export type { AgentRef };
+
+/**
+ * Local only: leave the cluster without losing work. The machine stops stealing and registering,
+ * tells its masters it is draining (in every heartbeat), waits until they acknowledged and its
+ * agents' queues are empty (or `timeoutMs` passed), then deregisters from each master, which
+ * places anything still booked on it elsewhere without charging an attempt.
+ */
+export interface Drain {
+  readonly type: 'drain';
+  readonly timeoutMs: number;
+  readonly done: (report: DrainReport) => void;
+}
+
+/** How a drain ended. */
+export interface DrainReport {
+  /** Every queue emptied before the deadline. */
+  readonly emptied: boolean;
+  /** Packets the masters still had booked here and placed elsewhere (0 when `emptied`, unless a result was lost). */
+  readonly placedAgain: number;
+  /** Masters that did not answer the deregistration (they will declare the machine dead instead); -1 when the machine never reported. */
+  readonly unanswered: number;
+}

@@ -7,7 +7,7 @@ import { INGRESS_PATH, IngressReporter } from '../functions/ingress-reporter.js'
 import { SchedulerTokens } from '../tokens.js';
 import { Machine } from './machine.js';
 import { MACHINE_DEFAULTS, type MachineSettings } from './machine-settings.js';
-import { MACHINE_PATH } from './protocol.js';
+import { MACHINE_PATH, type DrainReport, type MachineMsg } from './protocol.js';
 
 /** Options of {@link startMachine}: where to connect, plus the machine's tunables. */
 export type MachineOptions = NodeOptions & Partial<MachineSettings>;
@@ -20,9 +20,20 @@ export interface MachineHandle {
   readonly name: string;
   /** The actor system the machine's actors run in; closed by `close()`. */
   readonly system: ActorSystem;
-  /** Stops the agents and their threads and leaves the cluster. Idempotent. */
+  /**
+   * Leaves the cluster without losing work or costing retries: stops taking new packets and
+   * stealing, finishes what is queued, then deregisters from every master (which places anything
+   * it still had booked here elsewhere, uncharged). After `timeoutMs` (default 30 s) it leaves
+   * with whatever is left, which its masters place elsewhere the same way. Then closes the machine.
+   * Resolves with how it went; calling it again returns the same promise.
+   */
+  drain(options?: { timeoutMs?: number }): Promise<DrainReport>;
+  /** Stops the agents and their threads and leaves the cluster at once. Idempotent. */
   close(): Promise<void>;
 }
+
+/** Default of `MachineHandle.drain`'s `timeoutMs`. */
+export const DRAIN_TIMEOUT_MS = 30_000;
 
 /**
  * Starts a Machine: an actor system on NATS (or in memory) with one Agent+Worker pair per core.
@@ -40,15 +51,34 @@ export async function startMachine(options: MachineOptions = {}): Promise<Machin
   check(settings);
   const system = await startNode('machine', options);
   system.container.register(SchedulerTokens.MachineSettings, { useValue: settings });
-  system.spawn(Machine, { name: MACHINE_PATH.slice('/user/'.length) });
+  const machine = system.spawn<MachineMsg>(Machine, { name: MACHINE_PATH.slice('/user/'.length) });
   const definitions = system.container.resolve<DefinitionClient>(SchedulerTokens.Definitions);
   system.spawn(() => new IngressReporter(definitions), { name: INGRESS_PATH.slice('/user/'.length) });
   let closing: Promise<void> | undefined;
+  let draining: Promise<DrainReport> | undefined;
+  const close = () => (closing ??= system.terminate());
   return {
     id: machineId(system.node),
     name,
     system,
-    close: () => (closing ??= system.terminate()),
+    close,
+    drain: (o = {}) =>
+      (draining ??= (async () => {
+        const timeoutMs = o.timeoutMs ?? DRAIN_TIMEOUT_MS;
+        if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new InvalidArgumentError(`drain timeoutMs must be a positive number, got ${String(timeoutMs)}`);
+        if (closing !== undefined) return { emptied: false, placedAgain: 0, unanswered: 0 };
+        // The machine answers by the deadline plus one deregistration round; the guard is for a machine that died meanwhile.
+        const guardMs = timeoutMs + settings.masterTimeoutMs + 1_000;
+        let guard: NodeJS.Timeout | undefined;
+        const report = await new Promise<DrainReport>((done) => {
+          guard = setTimeout(() => done({ emptied: false, placedAgain: 0, unanswered: -1 }), guardMs);
+          guard.unref();
+          machine.tell({ type: 'drain', timeoutMs, done });
+        });
+        clearTimeout(guard);
+        await close();
+        return report;
+      })()),
   };
 }
 

@@ -11,7 +11,7 @@ import type { MasterCommand, WaitMachines } from './commands.js';
 import type { Job } from './job.js';
 import type { MasterSettings } from './master-settings.js';
 import { Membership, type Member } from './membership.js';
-import type { AgentIdle, ClusterView, Heartbeat, MasterMsg, Moved, Register, Results } from './protocol.js';
+import type { AgentIdle, ClusterView, Deregister, Heartbeat, MasterMsg, Moved, Register, Results } from './protocol.js';
 import { PlacementPass, type PlacementEvent } from './placement-pass.js';
 import { reconcile, reconcileIdle } from './reconcile.js';
 import { acceptResults, recordMove } from './result-book.js';
@@ -96,6 +96,8 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         return true;
       case 'heartbeat':
         return this.heartbeat(msg);
+      case 'deregister':
+        return this.deregister(msg);
       case 'results':
         this.results(msg);
         return undefined;
@@ -161,6 +163,10 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     member.lastHeard = this.clock.now();
     member.stats = msg.stats;
     member.slots.forEach((slot, i) => (slot.queued = msg.queued[i] ?? slot.queued));
+    if (msg.draining === true && member.draining !== true) {
+      member.draining = true;
+      this.context.log.info('machine draining', { machine: member.name, id: member.id });
+    }
     if (msg.peersVersion !== this.peersVersion) member.ref.tell(this.peersMsg());
     if (msg.seq > member.reportSeq && Array.isArray(msg.held)) {
       member.reportSeq = msg.seq;
@@ -192,6 +198,28 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     if (lost === 0) return;
     this.context.log.info('packets lost on the way placed again', { agent: slot.key, packets: lost });
     this.dispatchAll();
+  }
+
+  /** A drained machine leaves: what is still booked on it is placed again, without charging an attempt. */
+  private deregister(msg: Deregister): number {
+    const member = this.members.remove(msg.id);
+    if (member === undefined) return 0;
+    let placedAgain = 0;
+    for (const slot of member.slots) this.shipped.forget(slot.key);
+    for (const job of this.jobs.values()) {
+      for (const [index, entry] of job.inFlight) {
+        if (entry.machine !== msg.id) continue;
+        job.inFlight.delete(index);
+        job.again.set(index, { index, arg: entry.arg, attempts: entry.attempts });
+        placedAgain++;
+      }
+    }
+    this.context.log.info('machine left', { machine: member.name, id: member.id, placedAgain });
+    this.sharePeers();
+    // Peers that lent it packets whose move this master never heard of take them back.
+    for (const other of this.members.all()) other.ref.tell({ type: 'machine-down', master: this.context.system.node, machine: msg.id });
+    this.dispatchAll();
+    return placedAgain;
   }
 
   private tick(at: number): void {
@@ -279,7 +307,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     const job = this.jobs.get(id);
     if (job === undefined) return;
     if (reason === 'timeout') this.fail(job, new JobTimeoutError(job.options.timeoutMs!, job.done, job.total ?? job.done + job.inFlight.size));
-    else if (this.members.size === 0) this.fail(job, new NoMachinesError(job.options.waitForMachinesMs));
+    else if (this.members.placeableAgentCount === 0) this.fail(job, new NoMachinesError(job.options.waitForMachinesMs));
   }
 
   private results(msg: Results): void {

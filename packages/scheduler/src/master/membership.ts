@@ -27,6 +27,8 @@ export interface Member {
   readonly incarnation: number;
   /** The highest heartbeat `seq` reconciled so far. */
   reportSeq: number;
+  /** Draining: keeps its books but gets no new packets. */
+  draining?: boolean;
 }
 
 /**
@@ -43,6 +45,13 @@ export class Membership {
 
   get agentCount(): number {
     return this.slots.size;
+  }
+
+  /** Agents of machines that take new packets (not draining). */
+  get placeableAgentCount(): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.draining !== true) n += m.slots.length;
+    return n;
   }
 
   has(id: MachineId): boolean {
@@ -105,8 +114,9 @@ export class Membership {
   ): { candidates: Candidate[]; slots: AgentSlot[] } {
     const candidates: Candidate[] = [];
     const slots: AgentSlot[] = [];
-    let members = [...this.members.values()].filter((m) => m.lastHeard >= quietBefore);
-    if (members.length === 0) members = [...this.members.values()];
+    const open = [...this.members.values()].filter((m) => m.draining !== true);
+    let members = open.filter((m) => m.lastHeard >= quietBefore);
+    if (members.length === 0) members = open;
     for (const member of members) {
       const health = fresh?.get(member.id);
       for (const slot of member.slots) {

@@ -56,7 +56,7 @@ export class PlacementPass {
       return;
     }
     if (job.healthPending || job.settled || !job.hasWaiting) return;
-    if (this.members.agentCount === 0) {
+    if (this.members.placeableAgentCount === 0) {
       this.awaitMachines(job);
       return;
     }
@@ -78,7 +78,7 @@ export class PlacementPass {
     const seq = ++this.assignSeq;
     try {
       while (!job.settled && job.hasWaiting) {
-        const agents = this.members.agentCount;
+        const agents = this.members.placeableAgentCount;
         if (agents === 0) {
           this.awaitMachines(job);
           break;

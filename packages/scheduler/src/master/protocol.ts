@@ -6,6 +6,10 @@
  * not heard from for `deadAfterMs` is declared dead: its unfinished packets are placed again and
  * every live machine is told (`machine-down`), so agents that lent packets to it take them back.
  *
+ * Leaving: a draining machine says so in its heartbeats (`draining`); the master places nothing
+ * more on it but keeps its books, then the machine, with its queues empty, asks `deregister`: the
+ * master drops it and places again, uncharged, anything still booked on it.
+ *
  * Work: the master places groups of packets on agents (`assign`), collects `results`, and learns
  * from a thief's `moved` that stolen packets now live on another machine; it then tells the
  * victim to `release` its copies. A result is accepted once per packet; later copies are dropped.
@@ -53,7 +57,7 @@ import type { MachineStats } from '../placement/placement-strategy.js';
 export const MASTER_PATH = '/user/armada-master';
 
 /** Every message a master accepts from the network. */
-export type MasterMsg = MachineHello | Register | Heartbeat | Results | Moved | AgentIdle;
+export type MasterMsg = MachineHello | Register | Heartbeat | Deregister | Results | Moved | AgentIdle;
 
 /** A machine started; masters answer with `master-hello`. */
 export interface MachineHello {
@@ -92,6 +96,17 @@ export interface Heartbeat {
   readonly held?: HeldPackets[];
   /** The version of this master's peer list the machine has (0: none). */
   readonly peersVersion: number;
+  /** The machine is draining: place nothing more on it. Sticky once seen. */
+  readonly draining?: boolean;
+}
+
+/**
+ * A drained machine leaves. Asked; the reply is how many packets the master still had booked on
+ * it and placed again (without counting an attempt). Leaving twice is harmless (reply 0).
+ */
+export interface Deregister {
+  readonly type: 'deregister';
+  readonly id: MachineId;
 }
 
 /** Results of packets of one job, from the agent that ran them. Acknowledged with `results-ack`. */

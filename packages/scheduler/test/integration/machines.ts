@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import { Cluster } from '../../src/index.js';
 
-/** The machine entry point, built next to this file's compiled copy. */
-export const MACHINE_MAIN = fileURLToPath(new URL('../../src/machine/main.js', import.meta.url));
+/** The test-only machine process, built next to this file's compiled copy. */
+export const MACHINE_MAIN = fileURLToPath(new URL('./machine-process.js', import.meta.url));
 
 const DEFAULTS = {
   agents: 2,
@@ -64,8 +64,8 @@ export async function stopMachines(machines: readonly MachineProcess[]): Promise
 
 function forkOne(nats: string, options: ForkOptions): { child: ChildProcess; exited: MachineProcess['exited']; ready: Promise<MachineProcess> } {
   const name = `it-${process.pid}-${++counter}`;
-  const args = ['--nats', nats, '--name', name, '--agents', String(options.agents ?? DEFAULTS.agents)];
-  if (options.heartbeatMs !== undefined) args.push('--heartbeat-ms', String(options.heartbeatMs));
+  const args = [nats, name, String(options.agents ?? DEFAULTS.agents)];
+  if (options.heartbeatMs !== undefined) args.push(String(options.heartbeatMs));
   const child = fork(MACHINE_MAIN, args, {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     // Machines warn about dead peers and masters that left; the tests assert on outcomes instead.
