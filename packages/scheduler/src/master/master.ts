@@ -6,6 +6,7 @@ import { MACHINE_PATH, type HealthReply, type MachineMsg } from '../machine/prot
 import type { PacketBatch } from '../packet.js';
 import { HealthRound } from '../placement/placement-strategy.js';
 import { SchedulerTokens } from '../tokens.js';
+import { Activity } from './activity.js';
 import type { InFlight, Job, Waiting } from './job.js';
 import type { MasterSettings } from './master-settings.js';
 import { Membership, type AgentSlot } from './membership.js';
@@ -26,6 +27,7 @@ type Fresh = HealthDone['fresh'];
 export class Master extends Actor<MasterMsg> {
   private readonly members = new Membership();
   private readonly jobs = new Map<string, Job>();
+  private readonly activity = new Activity();
   /** Pending `waitForMachines` calls and their timeouts, cleared once settled so no timer outlives the master. */
   private readonly waiters = new Map<WaitMachines, TimerHandle>();
   private tickTimer: TimerHandle | undefined;
@@ -140,6 +142,7 @@ export class Master extends Actor<MasterMsg> {
       }
     }
     this.context.log.info('machine left', { machine: member.name, id: member.id, placedAgain });
+    this.activity.left(member.id, member.name, 'left', `drained; ${placedAgain} placed again`, this.clock.now());
     this.sharePeers();
     // Peers that lent it packets whose move this master never heard of take them back.
     for (const other of this.members.all()) other.ref.tell({ type: 'machine-down', master: this.context.system.node, machine: msg.id });
@@ -164,6 +167,7 @@ export class Master extends Actor<MasterMsg> {
     const member = this.members.remove(id);
     if (member === undefined) return;
     this.context.log.warn('machine declared dead', { machine: member.name, id, reason });
+    this.activity.left(id, member.name, 'dead', reason, this.clock.now());
     for (const job of this.jobs.values()) {
       // If the machine comes back it has forgotten this master's jobs: send the definition again.
       for (const slot of member.slots) job.sentDefs.delete(slot.key);
@@ -245,12 +249,16 @@ export class Master extends Actor<MasterMsg> {
     }
     for (let k = 0; k < msg.indices.length; k++) {
       const index = msg.indices[k]!;
+      const agent = job.inFlight.get(index)?.slot.key;
       if (!this.answered(job, index)) continue;
       job.results[index] = msg.values[k];
       job.done++;
+      this.activity.accepted(agent, 1, false);
     }
     for (const failure of msg.failures ?? []) {
+      const agent = job.inFlight.get(failure.index)?.slot.key;
       if (!this.answered(job, failure.index)) continue;
+      this.activity.accepted(agent, 1, true);
       const e = failure.error;
       this.fail(job, e instanceof Error ? e : new TaskError(e.message, e.name, failure.index, failure.machine, e.stack));
       return;
@@ -295,6 +303,7 @@ export class Master extends Actor<MasterMsg> {
       thief.outstanding++;
       released.push(index);
     }
+    if (released.length > 0) this.activity.stolen(msg.victim.toString(), thief.key, released.length);
     if (released.length > 0) (msg.victim as AgentRef).tell({ type: 'release', job: job.id, indices: released } satisfies AgentMsg);
   }
 
@@ -479,9 +488,11 @@ export class Master extends Actor<MasterMsg> {
         name: m.name,
         stats: m.stats,
         lastHeardMs: Math.round(now - m.lastHeard),
+        draining: m.draining === true,
         agents: m.slots.map((s) => ({ agent: s.key, queued: s.queued, outstanding: s.outstanding })),
       })),
       jobs: [...this.jobs.values()].map((j) => ({ id: j.id, done: j.done, total: j.total, inFlight: j.inFlight.size })),
+      activity: this.activity.view(now, this.settings.deadAfterMs),
     };
   }
 

@@ -20,6 +20,7 @@ import type { JobId, MachineId } from '../ids.js';
 import type { MachineRef } from '../machine/protocol.js';
 import type { PacketFailure } from '../packet.js';
 import type { MachineStats } from '../placement/placement-strategy.js';
+import type { ActivityView } from './activity.js';
 import type { Job } from './job.js';
 
 /** Where machines send `machine-hello` broadcasts: every master lives at this path on its node. */
@@ -149,9 +150,13 @@ export interface ClusterView {
     readonly stats: MachineStats;
     /** Milliseconds since the machine was last heard from. */
     readonly lastHeardMs: number;
+    /** The machine said it drains: it gets no new packets and leaves once its queues are empty. */
+    readonly draining: boolean;
     readonly agents: ReadonlyArray<{ readonly agent: string; readonly queued: number; readonly outstanding: number }>;
   }>;
   readonly jobs: ReadonlyArray<{ readonly id: JobId; readonly done: number; readonly total: number | undefined; readonly inFlight: number }>;
+  /** What this master counted since it started: results per agent, steals, departed machines. */
+  readonly activity: ActivityView;
 }
 
 export type MasterRef = ActorRef<MasterMsg>;
