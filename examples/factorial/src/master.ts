@@ -8,17 +8,29 @@ import { parseArgs } from 'node:util';
 import { Cluster } from '@armada/scheduler';
 import { compareFactorials } from './factorial.js';
 
-const { values } = parseArgs({
-  options: {
-    nats: { type: 'string' },
-    machines: { type: 'string', short: 'm', default: '2' },
-    'up-to': { type: 'string', short: 'n', default: '1000' },
-  },
-});
+const USAGE = 'usage: master.js [--nats <url>] [--machines <n>] [--up-to <n>]';
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      nats: { type: 'string' },
+      machines: { type: 'string', short: 'm', default: '2' },
+      'up-to': { type: 'string', short: 'n', default: '1000' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(`${USAGE}\nMachines for --nats: npx armada machine --nats <url> (see the README)`);
+  process.exit(0);
+}
 const machines = Number(values.machines);
 const upTo = Number(values['up-to']);
 if (!(Number.isInteger(machines) && machines > 0 && Number.isInteger(upTo) && upTo > 0)) {
-  console.error('usage: master.js [--nats <url>] [--machines <n>] [--up-to <n>]');
+  console.error(USAGE);
   process.exit(2);
 }
 

@@ -18,3 +18,22 @@ describe('factorial example', function () {
     }
   });
 });
+
+describe('factorial example master.js', function () {
+  this.timeout(30_000);
+  const MASTER = new URL('../src/master.js', import.meta.url).pathname;
+  const run = async (args: string[]) => {
+    const { spawnSync } = await import('node:child_process');
+    return spawnSync(process.execPath, [MASTER, ...args], { encoding: 'utf8', timeout: 20_000 });
+  };
+
+  it('prints its usage for --help (exit 0) and for an unknown option (exit 2), without a stack trace', async () => {
+    const help = await run(['--help']);
+    expect(help.status).to.equal(0);
+    expect(help.stdout).to.include('usage: master.js');
+    const bad = await run(['--cores', '2']);
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.include("Unknown option '--cores'");
+    expect(bad.stderr).to.not.include('    at ');
+  });
+});

@@ -3,17 +3,24 @@ import { NatsTransport, startNatsServer, type NatsServerHandle } from '@armada/t
 import { playPingPong } from './ping-pong.js';
 
 // `npm start` plays in memory; `--nats` starts a local nats-server (or uses --url) and plays over it.
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '10000' },
-    nats: { type: 'boolean', default: false },
-    url: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const USAGE = 'usage: ping-pong [--rounds N] [--nats [--url nats://127.0.0.1:4222]]';
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '10000' },
+      nats: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 
 if (values.help) {
-  console.log('usage: ping-pong [--rounds N] [--nats [--url nats://127.0.0.1:4222]]');
+  console.log(USAGE);
   process.exit(0);
 }
 

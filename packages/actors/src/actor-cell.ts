@@ -2,7 +2,7 @@ import { Actor, type ActorClass, type ActorFactory } from './actor.js';
 import type { ActorContext } from './actor-context.js';
 import type { ActorRef } from './actor-ref.js';
 import type { ActorSystem, SpawnOptions } from './actor-system.js';
-import { ActorStoppedError, MailboxFullError } from './errors.js';
+import { ActorFactoryError, ActorStoppedError, MailboxFullError } from './errors.js';
 import type { ActorPath } from './ids.js';
 import type { Logger } from './logger.js';
 import { Mailbox, OverflowPolicy, type MailboxOptions } from './mailbox.js';
@@ -280,7 +280,7 @@ export class ActorCell<M> implements ActorContext<M> {
     let result: unknown;
     try {
       this.actor = this.make();
-      if (!(this.actor instanceof Actor)) throw new TypeError('an actor factory must return an instance of Actor');
+      if (!(this.actor instanceof Actor)) throw new ActorFactoryError('an actor factory must return an instance of Actor');
       this.actor.context = this;
       result = this.actor.preStart();
     } catch (error) {

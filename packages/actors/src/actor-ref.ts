@@ -22,6 +22,7 @@ export interface RefOwner {
 export class ActorRef<M> {
   /** @internal */
   constructor(
+    /** Where the actor lives: its node and path. Stable for the ref's lifetime. */
     readonly address: Address,
     private readonly owner: RefOwner,
   ) {}
@@ -51,10 +52,12 @@ export class ActorRef<M> {
     return other !== undefined && other.address.node === this.address.node && other.address.path === this.address.path;
   }
 
+  /** The address as `armada://node/path`, for logs and errors. */
   toString(): string {
     return formatAddress(this.address);
   }
 
+  /** Same as {@link ActorRef.toString}; a ref crosses the wire through the serializer, not JSON. */
   toJSON(): string {
     return this.toString();
   }

@@ -15,6 +15,7 @@ import {
   NoRespondersError,
   SerializationError,
   TransportClosedError,
+  type ErrorClass,
 } from './errors.js';
 import { checkActorName, formatAddress, nodeId, randomNodeId, type ActorPath, type Address, type NodeId } from './ids.js';
 import { InMemoryNetwork } from './in-memory-network.js';
@@ -30,7 +31,9 @@ import { Kind, isWireEnvelope, isWireReply, type WireEnvelope, type WireReply } 
 
 /** A value registered in the container of one spawned actor (and its restarts). */
 export interface Provider {
+  /** The token the value is registered under. */
   readonly token: InjectionToken<unknown>;
+  /** The value injected for it. */
   readonly useValue: unknown;
 }
 
@@ -56,8 +59,13 @@ export interface ActorSystemOptions {
   transport?: Transport;
   /** The network of the default in-memory transport; default a private one. */
   network?: InMemoryNetwork;
-  /** Default: {@link CborSerializer}. */
+  /** Default: {@link CborSerializer} rebuilding {@link ActorSystemOptions.errors}. */
   serializer?: Serializer;
+  /**
+   * Error classes that arrive from other nodes as themselves (not as `RemoteError`), on top of
+   * the built-in and `@armada/actors` ones. Ignored when `serializer` is given.
+   */
+  errors?: readonly ErrorClass[];
   /** Default: {@link SystemClock}. */
   clock?: Clock;
   /** Default: {@link ConsoleLogger} at `ARMADA_LOG_LEVEL` (warn). */
@@ -109,9 +117,13 @@ export class ActorSystem implements RefOwner {
   readonly node: NodeId;
   /** The DI container actors are resolved from. */
   readonly container: DependencyContainer;
+  /** The clock ask timeouts and restart windows run on. */
   readonly clock: Clock;
+  /** The system's logger; actors get it as `context.log`. */
   readonly log: Logger;
+  /** Where undeliverable messages go; subscribe to observe them. */
   readonly deadLetters: DeadLetters;
+  /** The transport linking this node to others; closed by `terminate()`. */
   readonly transport: Transport;
   private readonly serializer: Serializer;
   private readonly askTimeoutMs: number;
@@ -135,7 +147,7 @@ export class ActorSystem implements RefOwner {
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? new ConsoleLogger(undefined, name);
     this.transport = options.transport ?? new InMemoryTransport(options.network ?? new InMemoryNetwork());
-    this.serializer = options.serializer ?? new CborSerializer();
+    this.serializer = options.serializer ?? new CborSerializer({ errors: options.errors ?? [] });
     this.askTimeoutMs = positive(options.askTimeoutMs ?? DEFAULTS.askTimeoutMs, 'askTimeoutMs');
     this.defaultSupervisor = options.supervisor ?? DEFAULT_SUPERVISOR_STRATEGY;
     this.defaultMailbox = { ...MAILBOX_DEFAULTS, ...options.mailbox };

@@ -1,6 +1,6 @@
 import { Encoder, addExtension } from 'cbor-x';
 import { ActorRef } from './actor-ref.js';
-import { KNOWN_ERRORS, RemoteError, SerializationError } from './errors.js';
+import { ACTOR_ERRORS, RemoteError, SerializationError, type ErrorClass } from './errors.js';
 import type { ActorPath, Address, NodeId } from './ids.js';
 import type { RefResolver, Serializer } from './serializer.js';
 
@@ -9,8 +9,9 @@ export const CBOR_TAGS = { actorRef: 40_701, error: 40_702 } as const;
 
 type WireError = [name: string, message: string, code: unknown, stack: unknown, cause: unknown, extra: Record<string, unknown> | null];
 
-/** The resolver of the decode running right now; decoding is synchronous, so one slot suffices. */
+/** The resolver and error classes of the decode running right now; decoding is synchronous, so one slot each suffices. */
 let activeResolver: RefResolver | undefined;
+let activeErrors: ReadonlyMap<string, ErrorClass> = new Map();
 
 const STANDARD_ERROR_FIELDS = new Set(['name', 'message', 'stack', 'code', 'cause']);
 
@@ -88,11 +89,15 @@ function bignumValue(bytes: unknown): bigint {
 addExtension({ Class: WideBigInt, tag: 2, encode: (w: WideBigInt, encode: (v: unknown) => Uint8Array) => encode(bignumBytes(w.value)), decode: bignumValue as never });
 addExtension({ Class: NegativeWideBigInt, tag: 3, encode: (w: WideBigInt, encode: (v: unknown) => Uint8Array) => encode(bignumBytes(-1n - w.value)), decode: ((bytes: unknown) => -1n - bignumValue(bytes)) as never });
 
+const NATIVE_ERRORS = new Set<ErrorClass>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]);
+
 /** Rebuilds a real `Error` of the known class, or a `RemoteError` carrying the remote name. */
 function rebuildError([name, message, code, stack, cause, extra]: WireError): Error {
-  const Known = KNOWN_ERRORS[name];
+  const Known = activeErrors.get(name);
   let error: Error;
-  if (Known !== undefined && (Known === Error || Known.prototype instanceof Error) && Known.length <= 1) {
+  // Only JavaScript's own classes are constructed: other constructors take arguments of their own
+  // (a list, a number) and would throw or misbehave when handed the message.
+  if (Known !== undefined && NATIVE_ERRORS.has(Known)) {
     error = new (Known as unknown as new (m: string) => Error)(message);
   } else {
     error = new RemoteError(message, { name });
@@ -108,6 +113,12 @@ function rebuildError([name, message, code, stack, cause, extra]: WireError): Er
   return error;
 }
 
+/** Options of {@link CborSerializer}. */
+export interface CborSerializerOptions {
+  /** Error classes to rebuild by name besides {@link ACTOR_ERRORS}. Default none. */
+  errors?: readonly ErrorClass[];
+}
+
 /**
  * The default wire format: CBOR through cbor-x. Typed arrays travel as binary (RFC 8746 tags),
  * `bigint` as CBOR integers or bignums, `Map`, `Set`, `Date` natively, and two extensions carry
@@ -116,7 +127,17 @@ function rebuildError([name, message, code, stack, cause, extra]: WireError): Er
  */
 export class CborSerializer implements Serializer {
   private readonly encoder = new Encoder({ useRecords: false, mapsAsObjects: true, largeBigIntToFloat: false });
+  private readonly errors: ReadonlyMap<string, ErrorClass>;
 
+  /**
+   * @param options.errors error classes rebuilt as themselves on decode, on top of
+   * {@link ACTOR_ERRORS}; an error whose class is not listed arrives as a {@link RemoteError}.
+   */
+  constructor(options: CborSerializerOptions = {}) {
+    this.errors = new Map([...ACTOR_ERRORS, ...(options.errors ?? [])].map((Class) => [Class.name, Class]));
+  }
+
+  /** CBOR bytes for `value`; throws `SerializationError` for what cbor-x cannot encode (functions, symbols, cycles). */
   encode(value: unknown): Uint8Array {
     try {
       return this.encoder.encode(value);
@@ -125,9 +146,12 @@ export class CborSerializer implements Serializer {
     }
   }
 
+  /** The value in `bytes`; errors come back as their class when it is known to this serializer. Throws `SerializationError`. */
   decode(bytes: Uint8Array, refs: RefResolver): unknown {
     const previous = activeResolver;
+    const previousErrors = activeErrors;
     activeResolver = refs;
+    activeErrors = this.errors;
     try {
       return this.encoder.decode(bytes);
     } catch (cause) {
@@ -135,6 +159,7 @@ export class CborSerializer implements Serializer {
       throw new SerializationError(`cannot decode message: ${(cause as Error)?.message ?? String(cause)}`, cause);
     } finally {
       activeResolver = previous;
+      activeErrors = previousErrors;
     }
   }
 }

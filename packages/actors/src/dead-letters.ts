@@ -4,9 +4,13 @@ import type { Logger } from './logger.js';
 
 /** A message that could not be delivered, with the reason. */
 export interface DeadLetter {
+  /** Where the message was going. */
   readonly recipient: Address;
+  /** The message, as it was sent. */
   readonly message: unknown;
+  /** Who sent it, when known. */
   readonly sender: ActorRef<unknown> | undefined;
+  /** Why it was not delivered (`no actor`, `mailbox full`, ...). */
   readonly reason: string;
 }
 
@@ -29,6 +33,7 @@ export class DeadLetters {
   }
 
   /** @internal */
+  /** Hands `letter` to every subscriber, synchronously; a subscriber that throws is logged and skipped. */
   publish(letter: DeadLetter): void {
     this.total++;
     this.log.debug('dead letter', { to: `${letter.recipient.node}${letter.recipient.path}`, reason: letter.reason });

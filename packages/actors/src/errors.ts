@@ -20,28 +20,41 @@ export class ArmadaError extends Error {
 
 /** An `ask` got no reply within its timeout. The target may still process the message. */
 export class AskTimeoutError extends ArmadaError {
-  constructor(readonly target: string, readonly timeoutMs: number) {
+  constructor(
+    /** The address asked, as `armada://node/path`. */ readonly target: string,
+    /** The timeout that expired. */ readonly timeoutMs: number,
+  ) {
     super(`ask to ${target} timed out after ${timeoutMs} ms`, { code: 'ERR_ASK_TIMEOUT', retryable: true });
   }
 }
 
 /** The target node is up but has no actor at the path (it never existed or has stopped). */
 export class ActorNotFoundError extends ArmadaError {
-  constructor(readonly target: string) {
+  constructor(
+    /** The address that has no actor. */
+    readonly target: string,
+  ) {
     super(`no actor at ${target}`, { code: 'ERR_ACTOR_NOT_FOUND' });
   }
 }
 
 /** Nobody serves the target node: the message could not be delivered at all. */
 export class NoRespondersError extends ArmadaError {
-  constructor(readonly node: string, cause?: unknown) {
+  constructor(
+    /** The node nobody serves. */
+    readonly node: string,
+    cause?: unknown,
+  ) {
     super(`no node ${node} is reachable`, { code: 'ERR_NO_RESPONDERS', retryable: true, cause });
   }
 }
 
 /** The actor stopped before it handled the message. */
 export class ActorStoppedError extends ArmadaError {
-  constructor(readonly target: string) {
+  constructor(
+    /** The address of the stopped actor. */
+    readonly target: string,
+  ) {
     super(`actor ${target} stopped before handling the message`, { code: 'ERR_ACTOR_STOPPED' });
   }
 }
@@ -55,7 +68,12 @@ export class TransportClosedError extends ArmadaError {
 
 /** An encoded message is larger than the transport accepts. Nothing was sent. */
 export class PayloadTooLargeError extends ArmadaError {
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    /** Encoded size in bytes. */
+    readonly size: number,
+    /** The transport's limit in bytes. */
+    readonly limit: number,
+  ) {
     super(`message of ${size} bytes exceeds the limit of ${limit} bytes`, { code: 'ERR_PAYLOAD_TOO_LARGE' });
   }
 }
@@ -69,7 +87,12 @@ export class SerializationError extends ArmadaError {
 
 /** The target's mailbox is full and its overflow policy dropped the message. */
 export class MailboxFullError extends ArmadaError {
-  constructor(readonly target: string, readonly capacity: number) {
+  constructor(
+    /** The address of the actor whose mailbox is full. */
+    readonly target: string,
+    /** The mailbox's capacity. */
+    readonly capacity: number,
+  ) {
     super(`mailbox of ${target} is full (capacity ${capacity})`, { code: 'ERR_MAILBOX_FULL', retryable: true });
   }
 }
@@ -83,8 +106,35 @@ export class InvalidArgumentError extends ArmadaError {
 
 /** An actor name is already taken by a sibling. */
 export class ActorNameTakenError extends ArmadaError {
-  constructor(readonly path: string) {
+  constructor(
+    /** The path that is taken. */
+    readonly path: string,
+  ) {
     super(`an actor already lives at ${path}`, { code: 'ERR_NAME_TAKEN' });
+  }
+}
+
+/** A node id is already on this in-memory network; the second transport was not attached. */
+export class NodeAlreadyJoinedError extends ArmadaError {
+  constructor(
+    /** The node id that is taken. */
+    readonly node: string,
+  ) {
+    super(`node ${node} is already on this network`, { code: 'ERR_NODE_ALREADY_JOINED' });
+  }
+}
+
+/** An actor factory given to `spawn` returned something that is not an `Actor`; the actor did not start. */
+export class ActorFactoryError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_ACTOR_FACTORY' });
+  }
+}
+
+/** A test-kit wait (`TestProbe.expectMessage`, `expectNoMessage`, ...) did not see what it waited for. */
+export class ExpectationError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_EXPECTATION' });
   }
 }
 
@@ -99,8 +149,15 @@ export class RemoteError extends ArmadaError {
   }
 }
 
-/** Error classes rebuilt by name when they arrive from another node. */
-export const KNOWN_ERRORS: Record<string, new (...args: never[]) => Error> = {
+/** A constructor of errors that the serializer can rebuild by its `name` when it arrives from another node. */
+export type ErrorClass = new (...args: never[]) => Error;
+
+/**
+ * The error classes every serializer rebuilds: JavaScript's built-in errors and this package's.
+ * A package adds its own classes through `ActorSystemOptions.errors` (or `CborSerializer`'s
+ * `errors` option), never by changing this list.
+ */
+export const ACTOR_ERRORS: readonly ErrorClass[] = Object.freeze([
   Error,
   TypeError,
   RangeError,
@@ -120,4 +177,7 @@ export const KNOWN_ERRORS: Record<string, new (...args: never[]) => Error> = {
   InvalidArgumentError,
   ActorNameTakenError,
   RemoteError,
-};
+  NodeAlreadyJoinedError,
+  ActorFactoryError,
+  ExpectationError,
+]);

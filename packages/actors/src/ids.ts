@@ -7,7 +7,9 @@ export type ActorPath = string & { readonly __brand: 'ActorPath' };
 
 /** Where an actor lives: the only thing an `ActorRef` carries across the wire. */
 export interface Address {
+  /** The node the actor lives on. */
   readonly node: NodeId;
+  /** Its path on that node, `/user/...`. */
   readonly path: ActorPath;
 }
 

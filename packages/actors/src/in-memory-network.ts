@@ -1,3 +1,4 @@
+import { NodeAlreadyJoinedError } from './errors.js';
 import type { NodeId } from './ids.js';
 import type { TransportHandlers } from './transport.js';
 
@@ -10,9 +11,9 @@ import type { TransportHandlers } from './transport.js';
 export class InMemoryNetwork {
   private readonly nodes = new Map<NodeId, TransportHandlers>();
 
-  /** Adds a node. Throws if the id is taken. */
+  /** Adds a node. Throws {@link NodeAlreadyJoinedError} if the id is taken. */
   join(node: NodeId, handlers: TransportHandlers): void {
-    if (this.nodes.has(node)) throw new Error(`node ${node} is already on this network`);
+    if (this.nodes.has(node)) throw new NodeAlreadyJoinedError(node);
     this.nodes.set(node, handlers);
   }
 

@@ -1,12 +1,27 @@
 /** Log levels, most verbose first. */
-export const LogLevel = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+export const LogLevel = {
+  /** Everything, including per-message detail. */
+  debug: 10,
+  /** Lifecycle events. */
+  info: 20,
+  /** Something was dropped or retried; the system keeps going (the default threshold). */
+  warn: 30,
+  /** Something failed that a user should look at. */
+  error: 40,
+  /** Nothing. */
+  silent: 100,
+} as const;
 export type LogLevel = keyof typeof LogLevel;
 
 /** Structured logging used by the runtime. Plug in pino, winston or anything with these four methods. */
 export interface Logger {
+  /** Per-message detail. Must not throw. */
   debug(message: string, fields?: Record<string, unknown>): void;
+  /** Lifecycle events. Must not throw. */
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Dropped or retried work. Must not throw. */
   warn(message: string, fields?: Record<string, unknown>): void;
+  /** Failures. Must not throw. */
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -20,15 +35,19 @@ export class ConsoleLogger implements Logger {
   constructor(level: LogLevel = (process.env.ARMADA_LOG_LEVEL as LogLevel | undefined) ?? 'warn', private readonly name = 'armada') {
     this.threshold = LogLevel[level] ?? LogLevel.warn;
   }
+  /** Writes at `debug` if the threshold allows; never throws. */
   debug(message: string, fields?: Record<string, unknown>): void {
     this.write('debug', message, fields);
   }
+  /** Writes at `info` if the threshold allows; never throws. */
   info(message: string, fields?: Record<string, unknown>): void {
     this.write('info', message, fields);
   }
+  /** Writes at `warn` if the threshold allows; never throws. */
   warn(message: string, fields?: Record<string, unknown>): void {
     this.write('warn', message, fields);
   }
+  /** Writes at `error` if the threshold allows; never throws. */
   error(message: string, fields?: Record<string, unknown>): void {
     this.write('error', message, fields);
   }

@@ -10,6 +10,8 @@ export type RefResolver = (address: Address) => ActorRef<unknown>;
  * a message must survive the trip and come back bound to the decoding system through `refs`.
  */
 export interface Serializer {
+  /** Bytes for `value`; throws `SerializationError` when it cannot be represented. */
   encode(value: unknown): Uint8Array;
+  /** The value in `bytes`, with refs made live by `refs`; throws `SerializationError` for unreadable bytes. */
   decode(bytes: Uint8Array, refs: RefResolver): unknown;
 }

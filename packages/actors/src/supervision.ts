@@ -20,6 +20,7 @@ export interface SupervisorStrategy {
   decide(error: unknown): Directive;
   /** Restarts allowed within `withinMs`; past it the actor is stopped instead. */
   readonly maxRestarts: number;
+  /** The sliding window, in milliseconds, that `maxRestarts` counts over. */
   readonly withinMs: number;
 }
 

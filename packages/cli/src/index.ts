@@ -8,4 +8,4 @@ export { CliLogger, LogFormat, CLI_LOGGER_DEFAULTS, type CliLoggerOptions } from
 export { NATS_ENV, NATS_FLAG_DEFAULTS, natsTransportOptions, type NatsFlags } from './nats-flags.js';
 export { UsageError, CommandFailedError, ExitCode } from './errors.js';
 export { startDashboard, DASHBOARD_DEFAULTS, type Dashboard, type DashboardOptions, type ViewSource } from './dashboard/dashboard-server.js';
-export { SnapshotBuilder, SNAPSHOT_DEFAULTS, MachineState, type DashboardSnapshot, type MachineRow, type AgentRow, type StealRow } from './dashboard/snapshot.js';
+export type { DashboardSnapshot, MachineRow, AgentRow, StealRow, MachineState } from './dashboard/snapshot.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { credsAuthenticator, type ConnectionOptions } from '@nats-io/transport-node';
+import type { ConnectionOptions } from '@nats-io/transport-node';
 import type { Logger } from '@armada/actors';
 import type { NatsTransportOptions } from '@armada/transport-nats';
 import { CommandFailedError, UsageError } from './errors.js';
@@ -75,7 +75,7 @@ export function natsServers(flags: NatsFlags): string[] | undefined {
  * The NATS transport options for `flags`. Throws `UsageError` for contradictory auth flags and
  * `CommandFailedError` when a credentials file cannot be read.
  */
-export function natsTransportOptions(flags: NatsFlags, logger: Logger): NatsTransportOptions {
+export async function natsTransportOptions(flags: NatsFlags, logger: Logger): Promise<NatsTransportOptions> {
   const servers = natsServers(flags);
   if (servers === undefined) throw new UsageError(`no NATS server given: pass --nats <url> or set ${NATS_ENV.nats}`);
   if (flags.user !== undefined && flags.password === undefined) throw new UsageError(`--user needs --password (or ${NATS_ENV.password})`);
@@ -89,7 +89,11 @@ export function natsTransportOptions(flags: NatsFlags, logger: Logger): NatsTran
     connection.user = flags.user;
     connection.pass = flags.password!;
   }
-  if (flags.creds !== undefined) connection.authenticator = credsAuthenticator(readFile(flags.creds, '--creds'));
+  if (flags.creds !== undefined) {
+    const creds = readFile(flags.creds, '--creds');
+    const { credsAuthenticator } = await import('@nats-io/transport-node');
+    connection.authenticator = credsAuthenticator(creds);
+  }
   if (flags.tlsCa !== undefined || flags.tlsCert !== undefined) {
     readFile(flags.tlsCa ?? flags.tlsCert!, flags.tlsCa !== undefined ? '--tls-ca' : '--tls-cert');
     connection.tls = {

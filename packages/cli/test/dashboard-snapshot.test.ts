@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ClusterView } from '@armada/scheduler';
-import { SnapshotBuilder } from '../src/index.js';
+import { SnapshotBuilder } from '../src/dashboard/snapshot.js';
 
 const STATS = { cores: 2, totalMemory: 8 * 2 ** 30, freeMemory: 4 * 2 ** 30, load: 0.5 };
 

@@ -20,7 +20,7 @@ describe('armada demo', function () {
       expect(run.code, run.stderr).to.equal(0);
       const out = JSON.parse(run.stdout) as DemoJson;
       expect(out.rows.map((r) => `${r.run} ${r.placement} ${r.stealing ?? '-'}`)).to.deep.equal([
-        'map this thread -',
+        'map this thread, best of 2 -',
         `pmap ${out.rows[1]!.placement} -`,
         'dmap round-robin true',
         'dmap round-robin false',

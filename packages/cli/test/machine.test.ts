@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import net from 'node:net';
 import { Cluster } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
-import { runArmada, startArmadaMachine, type ArmadaMachine } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { ARMADA_BIN, runArmada, startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 /** A TCP server that accepts connections and never says a word, as a wrong port or a stuck proxy would. */
 async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -104,6 +105,36 @@ describe('armada machine', function () {
       expect(table.code).to.equal(0);
       expect(table.stdout).to.match(/2 machine\(s\), 2 agent\(s\)/);
       expect(table.stdout).to.match(/^s1 /m);
+      // The status master says goodbye as it closes, so machines forget it at once and without a warning.
+      await fleet[0]!.waitFor('master left', 5_000);
+      expect(fleet[0]!.stderr()).to.not.include('master stopped answering');
+    });
+
+    it('prints a fresh view per interval with status --watch --json, and exits 0 on SIGINT', async () => {
+      const m = await startArmadaMachine(server.url, ['--name', 'w1', '--agents', '1']);
+      started.push(m);
+      const child = spawn(process.execPath, [ARMADA_BIN, 'status', '--nats', server.url, '--json', '--watch', '--interval', '200', '--expect', '1', '--wait', '10000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const views: Array<{ machines: Array<{ name: string }> }> = [];
+      let buffer = '';
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`fewer than 3 views in 15 s: ${buffer}`)), 15_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString('utf8');
+          let nl: number;
+          while ((nl = buffer.indexOf('\n')) >= 0) {
+            views.push(JSON.parse(buffer.slice(0, nl)) as (typeof views)[number]);
+            buffer = buffer.slice(nl + 1);
+          }
+          if (views.length >= 3) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      child.kill('SIGINT');
+      expect(await exited).to.equal(0);
+      for (const view of views) expect(view.machines.map((x) => x.name)).to.include('w1');
     });
 
     it('drains on SIGTERM mid-job: exit 0, every result once, no retry charged', async () => {

@@ -26,6 +26,7 @@ export interface DmapOptions {
   progress?: (done: number, total: number | undefined) => void;
 }
 
+/** The defaults each `dmap` call's options are merged over. */
 export const DMAP_DEFAULTS = {
   mode: 'round-robin',
   stealing: true,

@@ -1,11 +1,25 @@
-import { ArmadaError, KNOWN_ERRORS } from '@armada/actors';
+/**
+ * Errors of `@armada/scheduler`. Each extends `ArmadaError` (`code`, `retryable`, `cause`).
+ *
+ * Adding an error class is one line in one place: append it to {@link SCHEDULER_ERRORS} at the
+ * bottom of this file. Every scheduler node passes that list to its actor system, so the class
+ * crosses the wire as itself; the round-trip test in `test/errors.test.ts` fails until it is listed
+ * (and asks for a sample instance of it).
+ */
+import { ArmadaError, type ErrorClass } from '@armada/actors';
+import { NATS_ERRORS } from '@armada/transport-nats';
 
 /**
  * A function cannot be shipped: it reads a variable from its closure that is neither a parameter,
  * a standard global nor a key of the environment passed with it.
  */
 export class CapturedVariableError extends ArmadaError {
-  constructor(readonly variables: readonly string[], readonly functionName: string) {
+  constructor(
+    /** The captured names. */
+    readonly variables: readonly string[],
+    /** The function's name, or `anonymous`. */
+    readonly functionName: string,
+  ) {
     super(
       `function ${functionName} captures ${variables.map((v) => `"${v}"`).join(', ')}; ` +
         `pass ${variables.length === 1 ? 'it' : 'them'} in the environment ({ env: { ${variables.join(', ')} } }) ` +
@@ -26,8 +40,11 @@ export class NotShippableError extends ArmadaError {
 export class TaskError extends ArmadaError {
   constructor(
     message: string,
+    /** The `name` of the error user code threw (`RangeError`, ...). */
     readonly remoteName: string,
+    /** The input index of the packet that failed. */
     readonly index: number,
+    /** The machine it ran on. */
     readonly machine: string,
     remoteStack?: string,
   ) {
@@ -45,28 +62,47 @@ export class WorkerCrashedError extends ArmadaError {
 
 /** A packet failed more often than `maxRetries` allows; `cause` is the last failure. */
 export class RetriesExhaustedError extends ArmadaError {
-  constructor(readonly index: number, readonly attempts: number, cause: unknown) {
+  constructor(
+    /** The input index of the packet. */
+    readonly index: number,
+    /** How often it was run. */
+    readonly attempts: number,
+    cause: unknown,
+  ) {
     super(`packet ${index} failed ${attempts} times; giving up (maxRetries ${attempts - 1})`, { code: 'ERR_RETRIES_EXHAUSTED', cause });
   }
 }
 
 /** No live machine was available within the wait timeout. */
 export class NoMachinesError extends ArmadaError {
-  constructor(readonly waitedMs: number, detail = '') {
+  constructor(
+    /** How long the call waited for a machine. */
+    readonly waitedMs: number,
+    detail = '',
+  ) {
     super(`no machine available after waiting ${waitedMs} ms${detail}`, { code: 'ERR_NO_MACHINES', retryable: true });
   }
 }
 
 /** The machine holding a packet was declared dead (missed heartbeats) before it answered. */
 export class MachineLostError extends ArmadaError {
-  constructor(readonly machine: string, readonly reason: string) {
+  constructor(
+    /** The machine declared dead. */
+    readonly machine: string,
+    /** Why it was declared dead. */
+    readonly reason: string,
+  ) {
     super(`machine ${machine} was lost: ${reason}`, { code: 'ERR_MACHINE_LOST', retryable: true });
   }
 }
 
 /** A `dmap` did not finish within its `timeoutMs`; its remaining packets were cancelled. */
 export class JobTimeoutError extends ArmadaError {
-  constructor(readonly timeoutMs: number, readonly done: number, readonly total: number) {
+  constructor(
+    /** The job's `timeoutMs`. */ readonly timeoutMs: number,
+    /** Results that had arrived. */ readonly done: number,
+    /** Inputs read so far. */ readonly total: number,
+  ) {
     super(`dmap timed out after ${timeoutMs} ms with ${done} of ${total} results`, { code: 'ERR_JOB_TIMEOUT', retryable: true });
   }
 }
@@ -80,7 +116,11 @@ export class ClusterClosedError extends ArmadaError {
 
 /** No placement strategy or steal policy is registered under a name. */
 export class UnknownStrategyError extends ArmadaError {
-  constructor(readonly strategy: string, known: readonly string[]) {
+  constructor(
+    /** The name asked for. */
+    readonly strategy: string,
+    known: readonly string[],
+  ) {
     super(`unknown placement strategy "${strategy}"; known: ${known.join(', ')}`, { code: 'ERR_UNKNOWN_STRATEGY' });
   }
 }
@@ -100,7 +140,33 @@ export class NatsUrlMissingError extends ArmadaError {
   }
 }
 
-Object.assign(KNOWN_ERRORS, {
+/** A placement strategy was given no candidates to choose from. */
+export class NoCandidatesError extends ArmadaError {
+  constructor(message = 'a placement strategy was given no candidates') {
+    super(message, { code: 'ERR_NO_CANDIDATES' });
+  }
+}
+
+/** A placement strategy is malformed (no name, not a class or factory, no `choose`) or chose something that was not offered. */
+export class InvalidStrategyError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_INVALID_STRATEGY' });
+  }
+}
+
+/** A packet reached an agent that does not have its function (the definition was lost or evicted). */
+export class UnknownFunctionError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_UNKNOWN_FUNCTION', retryable: true });
+  }
+}
+
+/**
+ * Every error class a scheduler node rebuilds as itself when it arrives from another node: this
+ * package's and the NATS transport's. Add a new scheduler error class here, one line.
+ */
+export const SCHEDULER_ERRORS: readonly ErrorClass[] = Object.freeze([
+  ...NATS_ERRORS,
   CapturedVariableError,
   NotShippableError,
   TaskError,
@@ -112,4 +178,7 @@ Object.assign(KNOWN_ERRORS, {
   ClusterClosedError,
   UnknownStrategyError,
   NatsUrlMissingError,
-});
+  NoCandidatesError,
+  InvalidStrategyError,
+  UnknownFunctionError,
+]);

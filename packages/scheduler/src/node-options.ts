@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { NatsTransport, type NatsTransportOptions } from '@armada/transport-nats';
 import { RandomHalfPolicy } from './stealing/random-half.js';
 import type { StealPolicy } from './stealing/steal-policy.js';
+import { SCHEDULER_ERRORS } from './errors.js';
 import { SchedulerTokens } from './tokens.js';
 import { ThreadExecutor } from './worker/thread-executor.js';
 import type { ExecutorFactory } from './worker/executor.js';
@@ -21,7 +22,9 @@ export interface NodeOptions {
   network?: InMemoryNetwork;
   /** The node id; default a generated one. */
   nodeId?: string;
+  /** Time for heartbeats, timeouts and back-off; default the system clock. Inject a simulated one in tests. */
   clock?: Clock;
+  /** Where the node logs; default a `ConsoleLogger` at `ARMADA_LOG_LEVEL`. */
   logger?: Logger;
   /** Randomness (`() => [0, 1)`) for victims and placement; seed it in simulation. */
   random?: () => number;
@@ -40,6 +43,7 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   const transport = options.transport ?? (options.nats !== undefined ? natsTransport(options.nats) : undefined);
   const system = await ActorSystem.create({
     name,
+    errors: SCHEDULER_ERRORS,
     ...(transport !== undefined ? { transport } : { network: options.network ?? new InMemoryNetwork() }),
     ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
@@ -48,7 +52,6 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   });
   const random = options.random ?? Math.random;
   const executors: ExecutorFactory = options.executors ?? ((o) => new ThreadExecutor(o));
-  system.container.register(SchedulerTokens.Random, { useValue: random });
   system.container.register(SchedulerTokens.ExecutorFactory, { useValue: executors });
   system.container.register(SchedulerTokens.StealPolicy, { useValue: options.stealPolicy ?? new RandomHalfPolicy(random) });
   system.container.register(SchedulerTokens.StatsSource, { useValue: options.stats ?? osStats });

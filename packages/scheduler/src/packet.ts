@@ -39,9 +39,3 @@ export interface PacketFailure {
   readonly machine: MachineId;
 }
 
-/** Where a result was produced and how long the packets took; sent with every batch of results. */
-export interface ResultsMeta {
-  readonly machine: MachineId;
-  /** Total run time of the packets in this message, in milliseconds. */
-  readonly ms: number;
-}

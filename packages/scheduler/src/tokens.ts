@@ -18,6 +18,4 @@ export const SchedulerTokens = {
   MasterSettings: Symbol.for('armada.scheduler.MasterSettings'),
   /** A source of stats for the Machine (`() => MachineStats`), so simulations can fake memory. */
   StatsSource: Symbol.for('armada.scheduler.StatsSource'),
-  /** `() => number` in [0, 1): the randomness of agents and masters, seedable in simulation. */
-  Random: Symbol.for('armada.scheduler.Random'),
 } as const;

@@ -210,7 +210,7 @@ describe('Cluster placement registry', function () {
   this.timeout(10_000);
 
   it('takes user strategies from the registry in its DI container', async () => {
-    const { container } = await import('@armada/actors');
+    const { container } = await import('tsyringe');
     const { PlacementRegistry, PlacementTokens } = await import('../src/index.js');
     const chosen: string[] = [];
     const parent = container.createChildContainer();

@@ -1,4 +1,4 @@
-import type { Logger } from '@armada/actors';
+import { InvalidArgumentError, type Logger } from '@armada/actors';
 
 /** The NATS header that marks one chunk of a payload too big for a single NATS message. */
 export const CHUNK_HEADER = 'Armada-Chunk';
@@ -58,7 +58,7 @@ export function chunkSizeFor(maxPayload: number): number {
  * payload gives one empty chunk.
  */
 export function splitPayload(data: Uint8Array, chunkSize: number): Uint8Array[] {
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunk size must be a positive integer, got ${chunkSize}`);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new InvalidArgumentError(`chunk size must be a positive integer, got ${chunkSize}`);
   if (data.byteLength === 0) return [data];
   const chunks: Uint8Array[] = [];
   for (let offset = 0; offset < data.byteLength; offset += chunkSize) {

@@ -1,4 +1,9 @@
-import { ArmadaError } from '@armada/actors';
+/**
+ * Errors of `@armada/transport-nats`. Each extends `ArmadaError` (`code`, `retryable`, `cause`).
+ * A new class is added to {@link NATS_ERRORS} at the bottom of this file, so that actor systems
+ * rebuild it as itself when it crosses the wire.
+ */
+import { ArmadaError, type ErrorClass } from '@armada/actors';
 
 /** The command that installs the NATS server on Debian and Ubuntu. */
 export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y nats-server';
@@ -8,7 +13,10 @@ export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y na
  * The message always says how to install it (Debian package `nats-server`).
  */
 export class NatsServerNotFoundError extends ArmadaError {
-  constructor(readonly searched: readonly string[]) {
+  constructor(
+    /** The paths that were searched. */
+    readonly searched: readonly string[],
+  ) {
     super(
       `nats-server was not found (looked in ${searched.join(', ')}); ` +
         `install it with \`${NATS_SERVER_INSTALL_HINT}\` (Debian package nats-server)`,
@@ -22,7 +30,12 @@ export class NatsServerNotFoundError extends ArmadaError {
  * time. `output` holds what the server printed, and the process has been killed.
  */
 export class NatsServerStartError extends ArmadaError {
-  constructor(message: string, readonly output: string, cause?: unknown) {
+  constructor(
+    message: string,
+    /** What the server printed before it failed. */
+    readonly output: string,
+    cause?: unknown,
+  ) {
     super(`${message}\n--- nats-server output ---\n${output.trimEnd()}`, { code: 'ERR_NATS_SERVER_START', retryable: true, cause });
   }
 }
@@ -46,6 +59,42 @@ export class NatsAuthError extends ArmadaError {
     super(`NATS at ${servers} rejected the credentials: ${describe(cause)}`, { code: 'ERR_AUTH', retryable: false, cause });
   }
 }
+
+/** A client-library failure while publishing (other than a closed connection); the client error is the `cause`. */
+export class NatsPublishError extends ArmadaError {
+  constructor(
+    /** The subject the publish was for. */
+    readonly subject: string,
+    cause?: unknown,
+  ) {
+    super(`cannot publish to ${subject}: ${describe(cause)}`, { code: 'ERR_PUBLISH', cause });
+  }
+}
+
+/** `start()` was called on a transport that was already started (or closed); the call changed nothing. */
+export class AlreadyStartedError extends ArmadaError {
+  constructor() {
+    super('transport is already started', { code: 'ERR_ALREADY_STARTED' });
+  }
+}
+
+/** `restart()` was called on a `nats-server` handle after `stop()`; start a new server instead. */
+export class NatsServerStoppedError extends ArmadaError {
+  constructor() {
+    super('nats-server handle was stopped; start a new one', { code: 'ERR_NATS_SERVER_STOPPED' });
+  }
+}
+
+/** Every error class of this package, for `ActorSystemOptions.errors`. Add new classes here. */
+export const NATS_ERRORS: readonly ErrorClass[] = Object.freeze([
+  NatsServerNotFoundError,
+  NatsServerStartError,
+  NatsConnectError,
+  NatsAuthError,
+  NatsPublishError,
+  AlreadyStartedError,
+  NatsServerStoppedError,
+]);
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,19 +1,18 @@
 /**
  * `@armada/transport-nats`: the NATS transport for Armada, plus a launcher for private
- * `nats-server` processes (tests, examples, benchmarks).
+ * `nats-server` processes (tests, examples, benchmarks). Everything exported here is the public
+ * API; `@armada/transport-nats/internal` is for sibling packages and tests only.
  */
 export { NatsTransport, NATS_TRANSPORT_DEFAULTS, type NatsTransportOptions, type NatsTransportEvent } from './nats-transport.js';
-export { Subjects, encodeCorrelationId, decodeCorrelationId } from './subjects.js';
-export {
-  CHUNK_HEADER,
-  CHUNK_HEADROOM,
-  Reassembler,
-  chunkSizeFor,
-  formatChunkHeader,
-  parseChunkHeader,
-  splitPayload,
-  type ChunkInfo,
-  type ReassemblerOptions,
-} from './chunking.js';
 export { startNatsServer, findNatsServer, freePort, type NatsServerHandle, type NatsServerOptions } from './nats-server.js';
-export { NatsServerNotFoundError, NatsServerStartError, NatsConnectError, NatsAuthError, NATS_SERVER_INSTALL_HINT } from './errors.js';
+export {
+  NatsServerNotFoundError,
+  NatsServerStartError,
+  NatsConnectError,
+  NatsAuthError,
+  NatsPublishError,
+  AlreadyStartedError,
+  NatsServerStoppedError,
+  NATS_ERRORS,
+  NATS_SERVER_INSTALL_HINT,
+} from './errors.js';

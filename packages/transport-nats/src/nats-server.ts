@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { NatsServerNotFoundError, NatsServerStartError } from './errors.js';
+import { NatsServerNotFoundError, NatsServerStartError, NatsServerStoppedError } from './errors.js';
 
 /** Options of {@link startNatsServer}. */
 export interface NatsServerOptions {
@@ -91,7 +91,7 @@ export function freePort(): Promise<number> {
     server.listen(0, DEFAULTS.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('could not pick a free port'))));
+      server.close(() => (port > 0 ? resolve(port) : reject(new NatsServerStartError('could not pick a free port', ''))));
     });
   });
 }
@@ -139,7 +139,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       return stopping;
     },
     async restart() {
-      if (stopping !== undefined) throw new Error('nats-server handle was stopped; start a new one');
+      if (stopping !== undefined) throw new NatsServerStoppedError();
       if (child !== undefined) await terminate(child);
       child = undefined;
       child = await launch(binary, args, readyTimeoutMs);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, headers as natsHeaders, type ConnectionOptions, type Msg, type NatsConnection, type Status, type Subscription } from '@nats-io/transport-node';
 import {
-  ArmadaError,
+  InvalidArgumentError,
   ConsoleLogger,
   PayloadTooLargeError,
   TransportClosedError,
@@ -11,7 +11,7 @@ import {
   type TransportHandlers,
 } from '@armada/actors';
 import { CHUNK_HEADER, Reassembler, chunkSizeFor, formatChunkHeader, parseChunkHeader, splitPayload } from './chunking.js';
-import { NatsAuthError, NatsConnectError } from './errors.js';
+import { AlreadyStartedError, NatsAuthError, NatsConnectError, NatsPublishError } from './errors.js';
 import { Subjects, decodeCorrelationId, encodeCorrelationId } from './subjects.js';
 
 /** Options of {@link NatsTransport}. Everything is optional; see {@link NATS_TRANSPORT_DEFAULTS}. */
@@ -117,7 +117,7 @@ export class NatsTransport implements Transport {
   constructor(private readonly options: NatsTransportOptions = {}) {
     this.maxMessageBytes = options.maxMessageBytes ?? NATS_TRANSPORT_DEFAULTS.maxMessageBytes;
     if (!Number.isInteger(this.maxMessageBytes) || this.maxMessageBytes < 1) {
-      throw new RangeError(`maxMessageBytes must be a positive integer, got ${this.maxMessageBytes}`);
+      throw new InvalidArgumentError(`maxMessageBytes must be a positive integer, got ${this.maxMessageBytes}`);
     }
     this.subjects = new Subjects(options.prefix ?? NATS_TRANSPORT_DEFAULTS.prefix, options.cluster ?? NATS_TRANSPORT_DEFAULTS.cluster);
     this.logger = options.logger ?? new ConsoleLogger(undefined, 'armada:nats');
@@ -142,7 +142,7 @@ export class NatsTransport implements Transport {
    */
   start(node: NodeId, handlers: TransportHandlers): Promise<void> {
     if (this.state === 'closed') return Promise.reject(new TransportClosedError());
-    if (this.state !== 'new') return Promise.reject(new ArmadaError('transport is already started', { code: 'ERR_ALREADY_STARTED' }));
+    if (this.state !== 'new') return Promise.reject(new AlreadyStartedError());
     this.starting = this.doStart(node, handlers);
     return this.starting;
   }
@@ -285,7 +285,7 @@ export class NatsTransport implements Transport {
       }
     } catch (error) {
       if (nc.isClosed() || nc.isDraining()) throw new TransportClosedError('NATS connection is closed', error);
-      throw new ArmadaError(`cannot publish to ${subject}: ${error instanceof Error ? error.message : String(error)}`, { code: 'ERR_PUBLISH', cause: error });
+      throw new NatsPublishError(subject, error);
     }
   }
 

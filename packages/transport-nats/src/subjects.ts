@@ -11,7 +11,7 @@ const ENCODED_MARK = '~';
  *
  * - `<prefix>.<cluster>.node.<nodeId>`: envelopes for a node;
  * - `<prefix>.<cluster>.reply.<nodeId>.<correlationId>`: replies for a node (subscribed as `...reply.<nodeId>.*`);
- * - `<prefix>.<cluster>.announce` and `<prefix>.<cluster>.health`: cluster-wide channels.
+ * - `<prefix>.<cluster>.announce`: the cluster-wide channel for broadcasts.
  *
  * Prefix and cluster are single tokens of `[A-Za-z0-9_-]` (1-64 characters), so clusters sharing
  * one NATS server never see each other's traffic.
@@ -61,11 +61,6 @@ export class Subjects {
   /** The cluster-wide subject nodes announce themselves on. */
   announce(): string {
     return `${this.base}.announce`;
-  }
-
-  /** The cluster-wide subject health checks use. */
-  health(): string {
-    return `${this.base}.health`;
   }
 }
 

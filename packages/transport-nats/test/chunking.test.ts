@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Reassembler, chunkSizeFor, formatChunkHeader, parseChunkHeader, splitPayload, type ChunkInfo } from '../src/index.js';
+import { Reassembler, chunkSizeFor, formatChunkHeader, parseChunkHeader, splitPayload, type ChunkInfo } from '../src/internal.js';
+import { InvalidArgumentError } from '@armada/actors';
 import { CaptureLogger, patternBytes } from './helpers.js';
 
 function chunksOf(id: string, data: Uint8Array, size: number): Array<{ info: ChunkInfo; data: Uint8Array }> {
@@ -27,7 +28,7 @@ describe('chunking', () => {
 
     it('gives one empty chunk for an empty payload and rejects a bad chunk size', () => {
       expect(splitPayload(new Uint8Array(0), 10)).to.have.length(1);
-      expect(() => splitPayload(new Uint8Array(5), 0)).to.throw(RangeError);
+      expect(() => splitPayload(new Uint8Array(5), 0)).to.throw(InvalidArgumentError);
     });
 
     it('leaves room for headers under max_payload', () => {

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { ArmadaError, TransportClosedError, nodeId, type NodeId } from '@armada/actors';
+import { CHUNK_HEADER, Subjects } from '../src/internal.js';
 import {
-  CHUNK_HEADER,
   NatsAuthError,
   NatsConnectError,
   NatsTransport,
-  Subjects,
   startNatsServer,
   type NatsServerHandle,
   type NatsTransportEvent,

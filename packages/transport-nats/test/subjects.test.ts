@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { InvalidArgumentError } from '@armada/actors';
-import { Subjects, decodeCorrelationId, encodeCorrelationId } from '../src/index.js';
+import { Subjects, decodeCorrelationId, encodeCorrelationId } from '../src/internal.js';
 
 describe('Subjects', () => {
   const s = new Subjects('armada', 'prod');
@@ -11,7 +11,6 @@ describe('Subjects', () => {
     expect(s.reply('n1', 'c42')).to.equal('armada.prod.reply.n1.c42');
     expect(s.replyWildcard('n1')).to.equal('armada.prod.reply.n1.*');
     expect(s.announce()).to.equal('armada.prod.announce');
-    expect(s.health()).to.equal('armada.prod.health');
   });
 
   it('rejects prefixes, clusters and node ids that are not single plain tokens', () => {

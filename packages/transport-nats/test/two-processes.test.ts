@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { Actor, ActorSystem, NoRespondersError, type SystemStats } from '@armada/actors';
 import { TestProbe } from '@armada/actors/testkit';
-import { NatsTransport, Subjects, startNatsServer, type NatsServerHandle } from '../src/index.js';
+import { NatsTransport, startNatsServer, type NatsServerHandle } from '../src/index.js';
+import { Subjects } from '../src/internal.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/echo-node.js', import.meta.url));
 

@@ -2,13 +2,17 @@ import type { Logger } from '../logger.js';
 
 /** One record kept by {@link RecordingLogger}. */
 export interface LogRecord {
+  /** The level it was logged at. */
   readonly level: 'debug' | 'info' | 'warn' | 'error';
+  /** The message. */
   readonly message: string;
+  /** The structured fields, as passed. */
   readonly fields?: Record<string, unknown>;
 }
 
 /** A logger for tests: prints nothing and keeps every record for assertions. */
 export class RecordingLogger implements Logger {
+  /** Every record logged, in order. */
   readonly records: LogRecord[] = [];
   debug(message: string, fields?: Record<string, unknown>): void {
     this.records.push({ level: 'debug', message, fields });

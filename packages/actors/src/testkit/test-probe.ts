@@ -1,6 +1,7 @@
 import { Actor } from '../actor.js';
 import type { ActorRef } from '../actor-ref.js';
 import type { ActorSystem } from '../actor-system.js';
+import { ExpectationError } from '../errors.js';
 
 /** One message a probe received, with its sender. */
 export interface Received<T> {
@@ -13,6 +14,7 @@ export interface Received<T> {
  * by a timeout. Pass `probe.ref` wherever an actor ref is expected.
  */
 export class TestProbe<T = unknown> {
+  /** The probe's actor; every message sent to it is recorded in arrival order. */
   readonly ref: ActorRef<T>;
   private readonly queue: Received<T>[] = [];
   private waiter: (() => void) | undefined;
@@ -38,7 +40,7 @@ export class TestProbe<T = unknown> {
     const deadline = Date.now() + timeoutMs;
     while (this.queue.length === 0) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`probe ${this.ref} received nothing within ${timeoutMs} ms`);
+      if (left <= 0) throw new ExpectationError(`probe ${this.ref} received nothing within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiter = () => {
@@ -70,6 +72,6 @@ export class TestProbe<T = unknown> {
    */
   async expectNoMessage(ms = 100): Promise<void> {
     await new Promise((r) => setTimeout(r, ms));
-    if (this.queue.length > 0) throw new Error(`probe ${this.ref} received ${this.queue.length} unexpected message(s)`);
+    if (this.queue.length > 0) throw new ExpectationError(`probe ${this.ref} received ${this.queue.length} unexpected message(s)`);
   }
 }

@@ -43,7 +43,7 @@ async function runDashboard(flags: DashboardFlags): Promise<void> {
   const log = loggerFor(flags);
   // The master's membership news belongs on the page, not in the log.
   const quiet = new CliLogger({ format: flags.logFormat, level: flags.logLevel === 'debug' ? 'debug' : 'warn' });
-  const nats = natsTransportOptions(flags, quiet);
+  const nats = await natsTransportOptions(flags, quiet);
   const servers = natsServers(flags)!.join(',');
   log.info(`connecting to ${servers}`, { cluster: nats.cluster ?? 'default' });
   let cluster: Cluster;

@@ -2,11 +2,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
-import { Cluster } from '@armada/scheduler';
+import type { Cluster } from '@armada/scheduler';
 import { CliLogger } from '../cli-logger.js';
 import { addLogFlags, loggerFor, type LogFlags } from '../common-flags.js';
 import { CommandFailedError } from '../errors.js';
-import { runExperiment } from '../demo/experiment.js';
 import { explain, toCsv, toTable } from '../demo/report.js';
 import { addNatsFlags, natsServers, natsTransportOptions, type NatsFlags } from '../nats-flags.js';
 import { numberIn, positiveInt } from '../parse.js';
@@ -65,7 +64,8 @@ async function runDemo(io: ProgramIo, flags: DemoFlags): Promise<void> {
   const log = loggerFor(flags);
   const quiet = new CliLogger({ format: flags.logFormat, level: flags.logLevel === 'debug' ? 'debug' : 'warn' });
   const servers = natsServers(flags);
-  const nats = servers === undefined ? undefined : natsTransportOptions(flags, quiet);
+  const nats = servers === undefined ? undefined : await natsTransportOptions(flags, quiet);
+  const [{ Cluster }, { runExperiment }] = await Promise.all([import('@armada/scheduler'), import('../demo/experiment.js')]);
   const slowCount = Math.round(flags.slowFraction * flags.agents);
   let where =
     nats === undefined

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Command, Option } from 'commander';
-import { startMachine, type MachineHandle, type MachineOptions } from '@armada/scheduler';
+import type { MachineHandle, MachineOptions } from '@armada/scheduler';
 import { addLogFlags, loggerFor, type LogFlags } from '../common-flags.js';
 import { CommandFailedError } from '../errors.js';
 import { addNatsFlags, natsServers, natsTransportOptions, type NatsFlags } from '../nats-flags.js';
@@ -47,7 +47,7 @@ export function machineCommand(_io: ProgramIo, parent: Command): Command {
 
 async function runMachine(flags: MachineFlags): Promise<void> {
   const log = loggerFor(flags);
-  const nats = natsTransportOptions(flags, log);
+  const nats = await natsTransportOptions(flags, log);
   const servers = natsServers(flags)!.join(',');
   const options: MachineOptions = {
     nats,
@@ -58,15 +58,23 @@ async function runMachine(flags: MachineFlags): Promise<void> {
     ...(flags.slowFraction !== undefined ? { slow: { fraction: flags.slowFraction, factor: flags.slowFactor } } : {}),
   };
   log.info(`connecting to ${servers}`, { cluster: nats.cluster ?? 'default', prefix: nats.prefix ?? 'armada', timeoutMs: flags.connectTimeout });
+  // Loaded here, not at the top, so `armada --help` does not pay for the scheduler.
+  const { startMachine } = await import('@armada/scheduler');
   let machine: MachineHandle;
   try {
     machine = await startMachine(options);
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ERR_INVALID_ARGUMENT') throw error;
     const message = (error as Error).message;
-    const hint = /timeout$/i.test(message) ? ` (no NATS handshake within ${flags.connectTimeout} ms: is it a NATS server, and reachable?)` : '';
+    const tls = flags.tlsCa !== undefined || flags.tlsCert !== undefined ? '; with TLS, does the server want a client certificate (--tls-cert/--tls-key)?' : '';
+    const hint = /timeout$/i.test(message) ? ` (no NATS handshake within ${flags.connectTimeout} ms: is it a NATS server, and reachable${tls})` : '';
     throw new CommandFailedError(`cannot start the machine: ${message}${hint}`, { code: (error as { code?: string }).code ?? 'ERR_CONNECT', cause: error });
   }
+  // Shipped functions are source code compiled on this host: whoever can publish on the cluster's subjects can run code here.
+  log.warn(
+    `this machine runs code sent by anyone who can publish on ${nats.prefix ?? 'armada'}.${nats.cluster ?? 'default'}.> — ` +
+      'give the NATS server credentials and subject permissions (README: "Run a fleet")',
+  );
   log.info('machine ready', { name: machine.name, id: machine.id, agents: options.agents ?? os.availableParallelism(), nats: servers });
   process.send?.({ type: 'ready', id: machine.id, name: machine.name });
   const signal = await untilSignals(['SIGTERM', 'SIGINT'], () => {

@@ -14,8 +14,8 @@ const REGISTER = new URL('../run/register.js', import.meta.url).href;
  * `armada run app.ts [args...]`: runs a user program (TypeScript or JavaScript) in a new Node
  * process with the TypeScript hooks (decorator metadata included) and the NATS settings given as
  * flags exported as `ARMADA_*` variables, so `Cluster.start({ nats: process.env.ARMADA_NATS_URL })`
- * — or `{ nats: undefined }` — joins that cluster. Exits with the program's exit code; SIGINT and
- * SIGTERM are passed on to it.
+ * — or `{ nats: undefined }` — joins that cluster. Exits with the program's exit code; SIGTERM is
+ * passed on to it, SIGINT (Ctrl-C reaches the program itself) is not.
  */
 export function runCommand(_io: ProgramIo, parent: Command): Command {
   const command = new Command('run')
@@ -38,14 +38,17 @@ async function runProgram(file: string, args: string[], flags: NatsFlags & LogFl
     if (value !== undefined) env[variable] = String(value);
   }
   const child = spawn(process.execPath, ['--enable-source-maps', '--import', REGISTER, path, ...args], { stdio: 'inherit', env });
+  // Ctrl-C reaches the whole process group, the program included, so SIGINT is not passed on again
+  // (a second SIGINT would make a draining program exit at once); SIGTERM is sent to one pid, so it is.
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', forward);
+  const ignore = () => undefined;
+  process.on('SIGINT', ignore);
   process.on('SIGTERM', forward);
   const code = await new Promise<number>((done, fail) => {
     child.once('error', (error) => fail(new CommandFailedError(`cannot start ${file}: ${error.message}`, { cause: error })));
     child.once('exit', (exitCode, signal) => done(exitCode ?? (signal !== null ? 128 + signalNumber(signal) : 1)));
   });
-  process.off('SIGINT', forward);
+  process.off('SIGINT', ignore);
   process.off('SIGTERM', forward);
   if (code !== 0) throw new ProgramExit(code);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { Cluster, type ClusterView } from '@armada/scheduler';
+import type { Cluster, ClusterView } from '@armada/scheduler';
 import { CliLogger } from '../cli-logger.js';
 import { addLogFlags, loggerFor, type LogFlags } from '../common-flags.js';
 import { CommandFailedError } from '../errors.js';
@@ -48,7 +48,8 @@ async function runStatus(io: ProgramIo, flags: StatusFlags): Promise<void> {
   const log = loggerFor(flags);
   // The master's own membership news would drown the view; keep its warnings.
   const quiet = new CliLogger({ format: flags.logFormat, level: flags.logLevel === 'debug' ? 'debug' : 'warn' });
-  const nats = natsTransportOptions(flags, quiet);
+  const nats = await natsTransportOptions(flags, quiet);
+  const { Cluster } = await import('@armada/scheduler');
   const servers = natsServers(flags)!.join(',');
   log.debug(`connecting to ${servers}`, { cluster: nats.cluster ?? 'default' });
   let cluster: Cluster;

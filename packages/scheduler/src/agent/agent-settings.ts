@@ -2,6 +2,7 @@ import type { MachineId } from '../ids.js';
 
 /** Tunables of one Agent, merged over {@link AGENT_DEFAULTS} by its Machine. */
 export interface AgentSettings {
+  /** The machine this agent belongs to. */
   readonly machine: MachineId;
   /** Whether this agent asks peers for work when idle. Victims give only stealable jobs' packets. */
   readonly stealing: boolean;
@@ -20,6 +21,7 @@ export interface AgentSettings {
   readonly maxStealBackoffMs: number;
 }
 
+/** The defaults agent settings are merged over. */
 export const AGENT_DEFAULTS = {
   stealing: true,
   targetChunkMs: 2,

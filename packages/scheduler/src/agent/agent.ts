@@ -1,5 +1,6 @@
-import { Actor, Tokens, inject, injectable, wideBigInt, type ActorRef, type Clock, type TimerHandle } from '@armada/actors';
-import { RetriesExhaustedError, WorkerCrashedError } from '../errors.js';
+import { Actor, Tokens, inject, injectable, type ActorRef, type Clock, type TimerHandle } from '@armada/actors';
+import { wideBigInt } from '@armada/actors/internal';
+import { RetriesExhaustedError, UnknownFunctionError, WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { Results } from '../master/protocol.js';
@@ -144,7 +145,7 @@ export class Agent extends Actor<AgentMsg> {
     let head = this.queue.shift();
     // Packets of a job whose definition never arrived cannot run; fail them rather than hang.
     while (head !== undefined && head.job.def === undefined) {
-      this.report(head.job, [], [], [{ index: head.index, error: new Error('function definition missing on the agent'), machine: this.settings.machine }], 0);
+      this.report(head.job, [], [], [{ index: head.index, error: new UnknownFunctionError('function definition missing on the agent'), machine: this.settings.machine }], 0);
       head = this.queue.shift();
     }
     if (head === undefined) return undefined;

@@ -1,4 +1,5 @@
-import { ArmadaError, InvalidArgumentError } from '@armada/actors';
+import { InvalidArgumentError } from '@armada/actors';
+import { UnknownFunctionError } from '../errors.js';
 import { compileFunction, type CompiledFunction } from './compile-function.js';
 import type { FunctionDef } from './function-def.js';
 
@@ -55,7 +56,7 @@ export class FunctionCache {
   get(hash: string): CompiledFunction {
     const cached = this.touch(hash);
     if (cached === undefined) {
-      throw new ArmadaError(`no function with hash ${hash} is cached here; send its definition first`, { code: 'ERR_UNKNOWN_FUNCTION' });
+      throw new UnknownFunctionError(`no function with hash ${hash} is cached here; send its definition first`);
     }
     return cached;
   }

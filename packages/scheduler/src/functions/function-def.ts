@@ -10,6 +10,7 @@ export type FunctionDef = SourceFunction | ModuleFunction;
  * globals, nothing else.
  */
 export interface SourceFunction {
+  /** Discriminant: the function travels as source text. */
   readonly kind: 'source';
   /** Content hash of `source` and `env`: equal hashes mean the same function. */
   readonly hash: string;
@@ -26,6 +27,7 @@ export interface SourceFunction {
  * function-file facade: the packet format already carries it, workers do not run it yet.
  */
 export interface ModuleFunction {
+  /** Discriminant: the function is an export of a module every machine can import. */
   readonly kind: 'module';
   /** Content hash of the bundled module. */
   readonly hash: string;

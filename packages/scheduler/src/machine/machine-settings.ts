@@ -18,6 +18,7 @@ export interface MachineSettings {
   readonly heartbeatMs: number;
   /** A master whose heartbeat replies stop for this long is forgotten and its packets dropped. */
   readonly masterTimeoutMs: number;
+  /** Makes a fraction of the workers slower, to reproduce heterogeneous fleets; default none. */
   readonly slow?: SlowWorkers;
   /** Agent tunables. */
   readonly agent: Partial<Omit<AgentSettings, 'machine'>>;
@@ -25,6 +26,7 @@ export interface MachineSettings {
   readonly maxThreadHeapMb?: number;
 }
 
+/** The defaults machine settings are merged over. */
 export const MACHINE_DEFAULTS = {
   heartbeatMs: 1000,
   masterTimeoutMs: 5000,

@@ -120,6 +120,9 @@ export class Machine extends Actor<MachineMsg | Internal> {
         }
         return undefined;
       }
+      case 'master-bye':
+        if (this.masters.has(msg.master) || this.registering.has(msg.master)) this.forget(msg.master, 'left');
+        return undefined;
       case 'health':
         return { machine: this.id, stats: this.stats() } satisfies HealthReply;
       case 'peers':
@@ -209,7 +212,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private async heartbeat(): Promise<void> {
     const now = this.clock.now();
     for (const [node, master] of [...this.masters]) {
-      if (now - master.lastAck > this.settings.masterTimeoutMs) this.forget(node);
+      if (now - master.lastAck > this.settings.masterTimeoutMs) this.forget(node, 'silent');
     }
     if (this.masters.size === 0) return;
     const queued = await Promise.all(this.agents.map((a) => a.ask<number>({ type: 'depth' }, { timeoutMs: this.settings.heartbeatMs }).catch(() => -1)));
@@ -224,10 +227,12 @@ export class Machine extends Actor<MachineMsg | Internal> {
     }
   }
 
-  private forget(node: string): void {
+  private forget(node: string, why: 'silent' | 'left'): void {
     this.masters.delete(node);
+    this.registering.delete(node);
     this.peersByMaster.delete(node);
-    this.context.log.warn('master stopped answering; dropping its work', { machine: this.settings.name, master: node });
+    if (why === 'left') this.context.log.info('master left', { machine: this.settings.name, master: node });
+    else this.context.log.warn('master stopped answering; dropping its work', { machine: this.settings.name, master: node });
     this.tellAgents({ type: 'master-gone', master: node });
     this.sharePeers();
   }

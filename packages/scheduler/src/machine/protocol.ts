@@ -13,12 +13,21 @@ import type { MachineStats } from '../placement/placement-strategy.js';
 /** Where masters send `master-hello` broadcasts: every machine lives at this path on its node. */
 export const MACHINE_PATH = '/user/armada-machine';
 
-export type MachineMsg = MasterHello | Health | Peers | MachineDown | Cancel | Beat | Drain;
+export type MachineMsg = MasterHello | MasterBye | Health | Peers | MachineDown | Cancel | Beat | Drain;
 
 /** A master exists; register with it unless already registered. */
 export interface MasterHello {
   readonly type: 'master-hello';
   readonly master: MasterRef;
+}
+
+/**
+ * A master is closing: forget it and drop its queued packets now rather than after its heartbeat
+ * replies have stopped for `masterTimeoutMs`. If this is lost, the timeout does the same.
+ */
+export interface MasterBye {
+  readonly type: 'master-bye';
+  readonly master: string;
 }
 
 /** Asked by a master's health round; the reply is a {@link HealthReply}. */

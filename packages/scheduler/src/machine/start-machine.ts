@@ -12,8 +12,11 @@ export type MachineOptions = NodeOptions & Partial<MachineSettings>;
 
 /** A running machine. */
 export interface MachineHandle {
+  /** The machine's id, unique in the cluster. */
   readonly id: MachineId;
+  /** The name it was started with (`--name`). */
   readonly name: string;
+  /** The actor system the machine's actors run in; closed by `close()`. */
   readonly system: ActorSystem;
   /**
    * Leaves the cluster without losing work or costing retries: stops taking new packets and

@@ -21,6 +21,7 @@ export interface MasterSettings {
   readonly groupsPerAgent: number;
 }
 
+/** The defaults master settings are merged over. */
 export const MASTER_DEFAULTS: MasterSettings = {
   deadAfterMs: 3000,
   tickMs: 250,

@@ -1,6 +1,7 @@
-import { Actor, Tokens, inject, injectable, wideBigInt, type Clock, type TimerHandle } from '@armada/actors';
+import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
+import { wideBigInt } from '@armada/actors/internal';
 import type { AgentMsg, AgentRef } from '../agent/protocol.js';
-import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError, TaskError } from '../errors.js';
+import { ClusterClosedError, InvalidStrategyError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError, TaskError } from '../errors.js';
 import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type HealthReply, type MachineMsg } from '../machine/protocol.js';
 import type { PacketBatch } from '../packet.js';
@@ -47,6 +48,8 @@ export class Master extends Actor<MasterMsg> {
 
   override postStop(): void {
     if (this.tickTimer !== undefined) this.clock.clearTimeout(this.tickTimer);
+    const bye: MachineMsg = { type: 'master-bye', master: this.context.system.node };
+    for (const member of this.members.all()) member.ref.tell(bye);
     for (const job of [...this.jobs.values()]) this.fail(job, new ClusterClosedError());
     for (const [w, timer] of this.waiters) {
       this.clock.clearTimeout(timer);
@@ -418,7 +421,7 @@ export class Master extends Actor<MasterMsg> {
     const { candidates, slots } = this.members.candidates(fresh, quietBefore);
     const chosen = strategy.choose(candidates);
     const at = candidates.indexOf(chosen);
-    if (at < 0) throw new TypeError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
+    if (at < 0) throw new InvalidStrategyError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
     return slots[at]!;
   }
 

@@ -144,6 +144,7 @@ export interface ViewRequest {
 
 /** What a master knows of the cluster at one moment. */
 export interface ClusterView {
+  /** Live machines as the master sees them, each with its agents' queue depths. */
   readonly machines: ReadonlyArray<{
     readonly id: MachineId;
     readonly name: string;
@@ -154,6 +155,7 @@ export interface ClusterView {
     readonly draining: boolean;
     readonly agents: ReadonlyArray<{ readonly agent: string; readonly queued: number; readonly outstanding: number }>;
   }>;
+  /** Running jobs of this master; `total` is `undefined` until a generator input is exhausted. */
   readonly jobs: ReadonlyArray<{ readonly id: JobId; readonly done: number; readonly total: number | undefined; readonly inFlight: number }>;
   /** What this master counted since it started: results per agent, steals, departed machines. */
   readonly activity: ActivityView;

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@armada/actors';
 import { leastLoaded } from './least-loaded.js';
 import { HealthRound, type Candidate, type PlacementStrategy } from './placement-strategy.js';
 
@@ -41,7 +42,7 @@ export class ByMemoryPlacement implements PlacementStrategy {
   constructor(options: ByMemoryOptions = {}) {
     const toleranceBytes = options.toleranceBytes ?? BY_MEMORY_DEFAULTS.toleranceBytes;
     if (!Number.isFinite(toleranceBytes) || toleranceBytes < 0) {
-      throw new RangeError(`ByMemoryPlacement toleranceBytes must be a finite number >= 0, got ${toleranceBytes}`);
+      throw new InvalidArgumentError(`ByMemoryPlacement toleranceBytes must be a finite number >= 0, got ${toleranceBytes}`);
     }
     this.toleranceBytes = toleranceBytes;
   }

@@ -2,8 +2,11 @@ import type { MachineId } from '../ids.js';
 
 /** Hardware and load figures a machine reports with every heartbeat and health check. */
 export interface MachineStats {
+  /** CPU cores of the machine. */
   readonly cores: number;
+  /** Total memory in bytes. */
   readonly totalMemory: number;
+  /** Free memory in bytes at the last heartbeat. */
   readonly freeMemory: number;
   /** One-minute load average (0 where the OS has none). */
   readonly load: number;
@@ -16,6 +19,7 @@ export interface MachineStats {
 export interface Candidate {
   /** The agent's address as text (`node/path`); unique in the cluster. */
   readonly agent: string;
+  /** The machine the agent runs on. */
   readonly machine: MachineId;
   /** The machine's latest stats: from its heartbeat, or from the health round of this placement. */
   readonly stats: MachineStats;
@@ -52,6 +56,7 @@ export interface PlacementStrategy {
   readonly name: string;
   /** Whether the master runs a health round before each choice. Default `none`. */
   readonly healthRound?: HealthRound;
+  /** Returns one of `candidates` (never empty, all alive); called once per packet, must be fast and must not throw. */
   choose(candidates: readonly Candidate[]): Candidate;
 }
 

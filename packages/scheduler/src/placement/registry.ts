@@ -1,4 +1,4 @@
-import { UnknownStrategyError } from '../errors.js';
+import { InvalidStrategyError, UnknownStrategyError } from '../errors.js';
 import { ByMemoryPlacement } from './by-memory.js';
 import { LowLatencyPlacement } from './low-latency.js';
 import type { PlacementStrategy, PlacementStrategyFactory } from './placement-strategy.js';
@@ -43,22 +43,22 @@ export class PlacementRegistry {
   register(name: string, factory: PlacementStrategyFactory): this;
   register(name: string, strategyClass: PlacementStrategyClass): this;
   register(name: string, source: PlacementStrategyFactory | PlacementStrategyClass): this {
-    if (typeof name !== 'string' || name === '') throw new TypeError('a placement strategy needs a non-empty name');
-    if (typeof source !== 'function') throw new TypeError(`placement strategy "${name}" must be a factory or a class`);
+    if (typeof name !== 'string' || name === '') throw new InvalidStrategyError('a placement strategy needs a non-empty name');
+    if (typeof source !== 'function') throw new InvalidStrategyError(`placement strategy "${name}" must be a factory or a class`);
     this.factories.set(name, isConstructor(source) ? () => new source() : source);
     return this;
   }
 
   /**
    * A fresh instance of the strategy registered under `name`. Throws `UnknownStrategyError`, which
-   * lists the registered names, when there is none, and a TypeError when the factory returns
+   * lists the registered names, when there is none, and `InvalidStrategyError` when the factory returns
    * something without a `choose` method.
    */
   create(name: ModeName | (string & {})): PlacementStrategy {
     const factory = this.factories.get(name);
     if (factory === undefined) throw new UnknownStrategyError(name, this.names());
     const strategy = factory();
-    if (typeof strategy?.choose !== 'function') throw new TypeError(`placement strategy "${name}" has no choose method`);
+    if (typeof strategy?.choose !== 'function') throw new InvalidStrategyError(`placement strategy "${name}" has no choose method`);
     return strategy;
   }
 

@@ -1,3 +1,4 @@
+import { NoCandidatesError } from '../errors.js';
 import { HealthRound, type Candidate, type PlacementStrategy } from './placement-strategy.js';
 
 /**
@@ -36,7 +37,7 @@ export class RoundRobinPlacement implements PlacementStrategy {
     // Every live agent is in the ring now, so this loop ends within one turn of it.
     for (;;) {
       const agent = this.ring.shift();
-      if (agent === undefined) throw new RangeError('RoundRobinPlacement.choose needs at least one candidate');
+      if (agent === undefined) throw new NoCandidatesError('RoundRobinPlacement.choose needs at least one candidate');
       const candidate = live.get(agent);
       if (candidate === undefined) {
         this.inRing.delete(agent);

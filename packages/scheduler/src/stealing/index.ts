@@ -1,3 +1,2 @@
 export type { StealPeer, StealPolicy } from './steal-policy.js';
 export { RandomHalfPolicy } from './random-half.js';
-export { StealTokens } from './steal-tokens.js';

@@ -2,6 +2,7 @@
 export interface StealPeer {
   /** The agent's address as text (`node/path`). */
   readonly agent: string;
+  /** The machine the peer agent runs on. */
   readonly machine: string;
 }
 

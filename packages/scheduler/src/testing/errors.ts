@@ -1,4 +1,4 @@
-import { ArmadaError } from '@armada/actors';
+import { ArmadaError, type ErrorClass } from '@armada/actors';
 
 /**
  * `Simulation.run` gave up: the promise had not settled after `maxSimulatedMs` of simulated time.
@@ -6,7 +6,9 @@ import { ArmadaError } from '@armada/actors';
  */
 export class SimulationTimeoutError extends ArmadaError {
   constructor(
+    /** The simulated time budget of the run. */
     readonly maxSimulatedMs: number,
+    /** The simulated clock when it gave up. */
     readonly atMs: number,
     state: string,
   ) {
@@ -20,9 +22,13 @@ export class SimulationTimeoutError extends ArmadaError {
  */
 export class SimulationStalledError extends ArmadaError {
   constructor(
+    /** The simulated clock when it stalled. */
     readonly atMs: number,
     reason: string,
   ) {
     super(`the simulation stalled at ${atMs} simulated ms: ${reason}`, { code: 'ERR_SIMULATION_STALLED' });
   }
 }
+
+/** The simulation's error classes, for `ActorSystem.create({ errors })` where they must cross the wire as themselves. */
+export const SIMULATION_ERRORS: readonly ErrorClass[] = Object.freeze([SimulationTimeoutError, SimulationStalledError]);

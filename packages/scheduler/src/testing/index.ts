@@ -57,4 +57,4 @@ export { SimulatedNetwork, SIMULATED_NETWORK_DEFAULTS, type SimulatedNetworkOpti
 export { SimulatedTransport, type SimulatedTransportOptions } from './simulated-transport.js';
 export { SimulatedExecutor, SIMULATED_EXECUTOR_DEFAULTS, type SimulatedExecutorOptions, type PacketCost, type BatchEvent } from './simulated-executor.js';
 export { mulberry32 } from './mulberry32.js';
-export { SimulationTimeoutError, SimulationStalledError } from './errors.js';
+export { SimulationTimeoutError, SimulationStalledError, SIMULATION_ERRORS } from './errors.js';

@@ -30,6 +30,7 @@ export interface SimulatedExecutorOptions extends ExecutorOptions {
 export interface BatchEvent {
   /** The executor's name; a simulation's machines name theirs `<machine>/agent-<i>`. */
   readonly executor: string;
+  /** The arguments of the batch. */
   readonly args: readonly unknown[];
   /** The simulated time it starts at. */
   readonly at: number;

@@ -215,12 +215,12 @@ export class Simulation {
    * Kills machine `machine` (an index into {@link machines}) now, or once `afterMs` of simulated
    * time have passed: it drops off the network with every message to or from it still queued,
    * and its actors stop without a word to anyone. The master learns of it only by missed
-   * heartbeats (`deadAfterMs`). Crashing a crashed machine does nothing. Throws `RangeError` for
+   * heartbeats (`deadAfterMs`). Crashing a crashed machine does nothing. Throws `InvalidArgumentError` for
    * an index that is not a machine.
    */
   crash(machine: number, afterMs = 0): void {
     const handle = this.handles[machine];
-    if (handle === undefined) throw new RangeError(`no machine ${machine}; there are ${this.handles.length}`);
+    if (handle === undefined) throw new InvalidArgumentError(`no machine ${machine}; there are ${this.handles.length}`);
     if (afterMs > 0) {
       this.steps.setTimeout(() => this.crash(machine), afterMs);
       return;

@@ -2,8 +2,11 @@ import type { FunctionDef } from '../functions/function-def.js';
 
 /** An error raised by user code, as plain data that crosses threads and the wire. */
 export interface TaskErrorData {
+  /** The `name` of the thrown error (`RangeError`, ...). */
   readonly name: string;
+  /** Its message. */
   readonly message: string;
+  /** Its stack, from where it ran. */
   readonly stack?: string;
 }
 
@@ -12,6 +15,7 @@ export type Outcome = { readonly ok: true; readonly value: unknown } | { readonl
 
 /** The outcomes of one batch, in the order of its arguments. */
 export interface BatchOutcome {
+  /** One outcome per argument, in argument order. */
   readonly outcomes: Outcome[];
   /** Wall time the batch took to run, in milliseconds (slow-down included). */
   readonly ms: number;

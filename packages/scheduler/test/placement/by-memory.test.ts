@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@armada/actors';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { BY_MEMORY_DEFAULTS, ByMemoryPlacement, HealthRound, type Candidate } from '../../src/placement/index.js';
@@ -59,7 +60,7 @@ describe('ByMemoryPlacement', () => {
 
   it('rejects a negative or non-finite tolerance', () => {
     for (const toleranceBytes of [-1, Number.NaN, Infinity]) {
-      expect(() => new ByMemoryPlacement({ toleranceBytes }), String(toleranceBytes)).to.throw(RangeError, /toleranceBytes/);
+      expect(() => new ByMemoryPlacement({ toleranceBytes }), String(toleranceBytes)).to.throw(InvalidArgumentError, /toleranceBytes/);
     }
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { container, inject, injectable } from '@armada/actors';
-import { UnknownStrategyError } from '../../src/errors.js';
+import { inject, injectable } from '@armada/actors';
+import { container } from 'tsyringe';
+import { InvalidStrategyError, UnknownStrategyError } from '../../src/errors.js';
 import {
   ByMemoryPlacement,
   LowLatencyPlacement,
@@ -93,9 +94,9 @@ describe('PlacementRegistry', () => {
 
   it('rejects an empty name and a factory whose product cannot choose', () => {
     const registry = new PlacementRegistry();
-    expect(() => registry.register('', LastCandidate)).to.throw(TypeError);
+    expect(() => registry.register('', LastCandidate)).to.throw(InvalidStrategyError);
     registry.register('broken', () => ({}) as PlacementStrategy);
-    expect(() => registry.create('broken')).to.throw(TypeError, /broken/);
+    expect(() => registry.create('broken')).to.throw(InvalidStrategyError, /broken/);
   });
 
   it('can be provided to a container under PlacementTokens.Registry', () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { container } from '@armada/actors';
-import { RandomHalfPolicy, StealTokens, type StealPeer, type StealPolicy } from '../../src/stealing/index.js';
+import { container } from 'tsyringe';
+import { RandomHalfPolicy, type StealPeer, type StealPolicy } from '../../src/stealing/index.js';
+import { SchedulerTokens } from '../../src/tokens.js';
 
 function peers(n: number): StealPeer[] {
   return Array.from({ length: n }, (_, i) => ({ agent: `node${i % 2}/agent-${i}`, machine: `m${i % 2}` }));
@@ -61,11 +62,11 @@ describe('RandomHalfPolicy', () => {
     );
   });
 
-  it('can be provided to a container under StealTokens.Policy', () => {
+  it('can be provided to a container under SchedulerTokens.StealPolicy', () => {
     const policy: StealPolicy = new RandomHalfPolicy(() => 0);
     const scope = container.createChildContainer();
-    scope.registerInstance(StealTokens.Policy, policy);
-    expect(scope.resolve<StealPolicy>(StealTokens.Policy)).to.equal(policy);
-    expect(StealTokens.Policy).to.be.a('symbol');
+    scope.registerInstance(SchedulerTokens.StealPolicy, policy);
+    expect(scope.resolve<StealPolicy>(SchedulerTokens.StealPolicy)).to.equal(policy);
+    expect(SchedulerTokens.StealPolicy).to.be.a('symbol');
   });
 });

@@ -83,7 +83,7 @@ describe('Simulation', () => {
     await sim.advance(FAST.master.deadAfterMs + 3 * FAST.master.tickMs);
     const view = await sim.run(sim.cluster.view());
     expect(view.machines.map((m) => m.id)).to.have.members(['machine-0', 'machine-1']);
-    expect(() => sim.crash(3)).to.throw(RangeError);
+    expect(() => sim.crash(3)).to.throw(InvalidArgumentError);
   });
 
   it('moves time with advance, heartbeats included', async () => {

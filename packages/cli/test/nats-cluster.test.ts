@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { Cluster } from '@armada/scheduler';
+import { freePort, startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
+import { startArmadaMachine, type ArmadaMachine } from './helpers.js';
+
+/** Three nats-servers routed into one NATS cluster on loopback ports. */
+async function natsCluster(): Promise<NatsServerHandle[]> {
+  const routePorts = await Promise.all([freePort(), freePort(), freePort()]);
+  const routes = routePorts.map((p) => `nats://127.0.0.1:${p}`).join(',');
+  const servers: NatsServerHandle[] = [];
+  try {
+    for (const port of routePorts) {
+      servers.push(await startNatsServer({ args: ['--cluster_name', 'armada-it', '--cluster', `nats://127.0.0.1:${port}`, '--routes', routes] }));
+    }
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw error;
+  }
+  return servers;
+}
+
+describe('a fleet on a 3-server NATS cluster', function () {
+  this.timeout(90_000);
+  let servers: NatsServerHandle[] = [];
+  let machines: ArmadaMachine[] = [];
+  before(async () => {
+    servers = await natsCluster();
+  });
+  after(async () => {
+    await Promise.all(machines.map((m) => m.kill()));
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  it('runs dmap with the master and each machine on a different server, and again after a server died', async () => {
+    const [a, b, c] = servers;
+    // Each machine knows only its own server; the client learns the others from the cluster.
+    machines = await Promise.all([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    const cluster = await Cluster.start({ nats: { servers: [a!.url] } });
+    try {
+      // Registration crosses the routes: the master's hello goes out on A, the machines answer from B and C.
+      await cluster.waitForMachines(2, 20_000);
+      const xs = Array.from({ length: 600 }, (_, i) => i);
+      const fn = async (x: number) => {
+        await new Promise((r) => setTimeout(r, 5));
+        return x + 1;
+      };
+      expect(await cluster.dmap(fn, xs, { timeoutMs: 30_000 })).to.deep.equal(xs.map((x) => x + 1));
+
+      // C dies: its machine moves to A or B, which it learnt of from the cluster, and keeps working.
+      await c!.stop();
+      await machines[1]!.waitFor('reconnected to NATS', 20_000);
+      expect(await cluster.dmap(fn, xs, { timeoutMs: 30_000 })).to.deep.equal(xs.map((x) => x + 1));
+      const view = await cluster.view();
+      expect(view.machines.map((m) => m.name).sort()).to.deep.equal(['on-b', 'on-c']);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
