@@ -162,6 +162,27 @@ export class UnknownFunctionError extends ArmadaError {
 }
 
 /**
+ * Arguments do not fit the declared parameters of the function they are meant for; thrown before
+ * anything is sent. `path` starts at the parameter's name and leads to the value at fault
+ * (`b[3].rows`, `m.get("k")`), or is `arguments` when there are too many; `expected` is the type
+ * there in TypeScript syntax, `given` a short description of the value found.
+ */
+export class ArgumentTypeError extends ArmadaError {
+  constructor(
+    /** The function the arguments were meant for, as the caller named it. */
+    readonly functionName: string,
+    /** From the parameter's name to the value at fault: `b[3].rows`, `m.get("k")`, or `arguments`. */
+    readonly path: string,
+    /** The type expected there, in TypeScript syntax (`number[]`, `Block`), or the arity. */
+    readonly expected: string,
+    /** A short description of what was found there: `string "abc"`, `Array(3)`, `undefined (missing)`. */
+    readonly given: string,
+  ) {
+    super(`${functionName}: ${path}: expected ${expected}, given ${given}`, { code: 'ERR_ARGUMENT_TYPE' });
+  }
+}
+
+/**
  * Every error class a scheduler node rebuilds as itself when it arrives from another node: this
  * package's and the NATS transport's. Add a new scheduler error class here, one line.
  */
@@ -181,4 +202,5 @@ export const SCHEDULER_ERRORS: readonly ErrorClass[] = Object.freeze([
   NoCandidatesError,
   InvalidStrategyError,
   UnknownFunctionError,
+  ArgumentTypeError,
 ]);

@@ -49,6 +49,7 @@ const SAMPLES: Record<string, () => Error> = {
   NatsUrlMissingError: () => new scheduler.NatsUrlMissingError(),
   InvalidStrategyError: () => new scheduler.InvalidStrategyError('no choose method'),
   UnknownFunctionError: () => new scheduler.UnknownFunctionError('not cached'),
+  ArgumentTypeError: () => new scheduler.ArgumentTypeError('matrixMultiply', 'b[3].rows', 'number', 'string "x"'),
   SimulationTimeoutError: () => new testing.SimulationTimeoutError(60_000, 60_001, '3 messages in flight'),
   SimulationStalledError: () => new testing.SimulationStalledError(42, 'nothing scheduled'),
 };
