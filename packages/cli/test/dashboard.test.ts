@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { RecordingLogger } from '@armada/actors/testkit';
 import { Cluster } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
-import { startDashboard, type Dashboard, type DashboardSnapshot } from '../src/index.js';
+import { CommandFailedError, startDashboard, type Dashboard, type DashboardSnapshot } from '../src/index.js';
 import { ARMADA_BIN, startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -168,6 +168,17 @@ describe('armada dashboard', function () {
     expect(snapshot.type).to.equal('snapshot');
     expect(snapshot.machines.map((m) => m.name)).to.include.members(['m1', 'm2']);
     expect((await get(`${dashboard.url}nope`)).status).to.equal(404);
+  });
+
+  it('refuses a port that is taken with a typed error naming the port', async () => {
+    let error: unknown;
+    await startDashboard(cluster, { port: dashboard.port }).then(
+      (d) => d.close(),
+      (e: unknown) => (error = e),
+    );
+    expect(error).to.be.instanceOf(CommandFailedError);
+    expect(error).to.include({ code: 'ERR_DASHBOARD_PORT' });
+    expect((error as Error).message).to.include(`port ${dashboard.port} on 127.0.0.1 is taken`);
   });
 
   it('runs as `armada dashboard --nats URL --port 0`, says where, and stops on SIGTERM', async () => {
