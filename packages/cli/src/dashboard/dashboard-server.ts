@@ -22,6 +22,7 @@ export interface DashboardOptions extends Partial<SnapshotOptions> {
   readonly title: string;
 }
 
+/** Defaults of {@link DashboardOptions}: port 8080, a sample every 500 ms. */
 export const DASHBOARD_DEFAULTS: DashboardOptions = {
   port: 8080,
   intervalMs: 500,

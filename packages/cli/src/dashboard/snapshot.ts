@@ -1,6 +1,9 @@
 import type { ClusterView } from '@armada/scheduler';
 
-/** How a machine looks from the master: heard lately, quiet, leaving, or gone. */
+/**
+ * How a machine looks from the master: `alive` (heard within half of `deadAfterMs`), `late`,
+ * `draining`, `dead` (silent for `deadAfterMs`, or declared dead) or `left` (drained and gone).
+ */
 export const MachineState = { alive: 'alive', late: 'late', draining: 'draining', dead: 'dead', left: 'left' } as const;
 export type MachineState = (typeof MachineState)[keyof typeof MachineState];
 
@@ -59,6 +62,7 @@ export interface DashboardSnapshot {
   readonly throughput: ReadonlyArray<readonly [number, number]>;
 }
 
+/** Defaults of {@link SnapshotOptions}. */
 export const SNAPSHOT_DEFAULTS = {
   /** Rates are differences over this window. */
   rateWindowMs: 3_000,
@@ -68,6 +72,7 @@ export const SNAPSHOT_DEFAULTS = {
   keepGoneMs: 10 * 60_000,
 } as const;
 
+/** Windows of the snapshot bookkeeping, in milliseconds. */
 export type SnapshotOptions = { readonly [K in keyof typeof SNAPSHOT_DEFAULTS]: number };
 
 interface Counts {

@@ -83,6 +83,7 @@ export class Activity {
     if (this.departed.length > DEPARTED_KEPT) this.departed.shift();
   }
 
+  /** A copy of the counters as of `now`; departures carry their age. */
   view(now: number, deadAfterMs: number): ActivityView {
     return {
       done: this.done,
