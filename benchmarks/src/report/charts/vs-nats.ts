@@ -55,7 +55,7 @@ export const w2Chart: Chart = {
   caption: 'W2 round trip: p50 / p90 / p99 of a one-packet call against raw NATS, with the p50 target',
   build(results) {
     const rows: Array<{ side: string; percentile: string; micros: number }> = [];
-    for (const [key, side] of [['rawMicros', 'raw NATS'], ['dmapMicros', 'Armada dmap']] as const) {
+    for (const [key, side] of [['rawMicros', 'raw NATS'], ['dmapMicros', 'Armada dmap'], ['runDistMicros', 'Armada runDist']] as const) {
       for (const p of ['p50', 'p90', 'p99']) {
         const v = num(results, `medians.${key}.${p}`);
         if (v !== undefined) rows.push({ side, percentile: p, micros: v });
@@ -64,11 +64,14 @@ export const w2Chart: Chart = {
     const rawP50 = num(results, 'medians.rawMicros.p50');
     const dmapP50 = num(results, 'medians.dmapMicros.p50');
     if (rawP50 === undefined || dmapP50 === undefined) return skip('no medians.rawMicros.p50 / medians.dmapMicros.p50 in w2-rtt.json');
+    const runDistP50 = num(results, 'medians.runDistMicros.p50');
+    const sides = ['raw NATS', 'Armada dmap', ...(runDistP50 !== undefined ? ['Armada runDist'] : [])];
+    const ratios = `dmap ${(dmapP50 / rawP50).toFixed(2)}x${runDistP50 !== undefined ? `, runDist ${(runDistP50 / rawP50).toFixed(2)}x` : ''}`;
     const rule = [{ y: 1.3 * rawP50, label: `target: p50 ≤ 1.3x raw = ${Math.round(1.3 * rawP50)} µs` }];
     return chart({
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       title: {
-        text: `W2: round trip of one tiny call, sequential — p50 ${(dmapP50 / rawP50).toFixed(2)}x raw NATS`,
+        text: `W2: round trip of one tiny call, sequential — p50 vs raw NATS: ${ratios}`,
         subtitle: ['2,000 calls per round, 1 machine process × 1 agent', provenance(results)],
       },
       width: 420,
@@ -79,9 +82,9 @@ export const w2Chart: Chart = {
           mark: { type: 'bar' },
           encoding: {
             x: { field: 'percentile', type: 'nominal', title: 'percentile', axis: { labelAngle: 0 } },
-            xOffset: { field: 'side', sort: ['raw NATS', 'Armada dmap'] },
+            xOffset: { field: 'side', sort: sides },
             y: { field: 'micros', type: 'quantitative', title: 'round trip (µs)' },
-            color: { field: 'side', type: 'nominal', title: null, sort: ['raw NATS', 'Armada dmap'], scale: { range: [COLORS.baseline, COLORS.armada] }, legend: { orient: 'top' } },
+            color: { field: 'side', type: 'nominal', title: null, sort: sides, scale: { range: [COLORS.baseline, COLORS.armada, '#7a4fd0'] }, legend: { orient: 'top' } },
           },
         },
         {
@@ -89,7 +92,7 @@ export const w2Chart: Chart = {
           mark: { type: 'text', dy: -6, fontSize: 10 },
           encoding: {
             x: { field: 'percentile', type: 'nominal' },
-            xOffset: { field: 'side', sort: ['raw NATS', 'Armada dmap'] },
+            xOffset: { field: 'side', sort: sides },
             y: { field: 'micros', type: 'quantitative' },
             text: { field: 'micros', type: 'quantitative', format: '.0f' },
           },
