@@ -103,6 +103,9 @@ describe('armada dashboard', function () {
   it('shows machines and agents, counts moving to the total, steals, and a SIGKILLed machine dead within the failure-detection time', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(15_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
     await page.goto(dashboard.url);
     for (const name of ['m1', 'm2', 'm3']) await page.waitForSelector(`tr.machine[data-machine="${name}"][data-state="alive"]`);
     expect(await page.locator('tr.agent').count()).to.equal(6);
@@ -157,6 +160,8 @@ describe('armada dashboard', function () {
     expect(await numberAt(page, '#total-alive')).to.equal(2);
     expect(await numberAt(page, '#total-failed')).to.equal(0);
     await page.screenshot({ path: `${OUTPUT}dashboard-after.png`, fullPage: true });
+    // Nothing the page did was refused by its Content-Security-Policy or threw.
+    expect(pageErrors).to.deep.equal([]);
     await page.close();
   });
 

@@ -9,7 +9,9 @@ let lastAt = 0;
 
 function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  // Styles through the CSSOM: the page's Content-Security-Policy refuses style attributes.
+  for (const [k, v] of Object.entries(attrs)) if (k === 'style') node.style.cssText = v;
+  else node.setAttribute(k, v);
   if (text !== undefined) node.textContent = text;
   return node;
 }

@@ -41,6 +41,8 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
+/** The page loads nothing but its own files and talks to nothing but this server. */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const ASSETS = new URL('../../../assets/dashboard/', import.meta.url);
 const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -87,13 +89,17 @@ export async function startDashboard(source: ViewSource, options: Partial<Dashbo
       res.writeHead(latest === undefined ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(latest ?? { error: 'no view yet' }));
       return;
     }
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     const asset = FILES[path];
     if (asset === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
     readFile(new URL(asset.file, ASSETS)).then(
-      (body) => res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' }).end(body),
+      (body) => res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' }).end(body),
       () => res.writeHead(500, { 'content-type': 'text/plain' }).end('asset missing\n'),
     );
   });
