@@ -22,6 +22,7 @@ describe('armada demo', function () {
       expect(out.rows.map((r) => `${r.run} ${r.placement} ${r.stealing ?? '-'}`)).to.deep.equal([
         'map this thread, best of 2 -',
         `pmap ${out.rows[1]!.placement} -`,
+        `pmap ${out.rows[2]!.placement} -`,
         'dmap round-robin true',
         'dmap round-robin false',
         'dmap low-latency true',
@@ -32,7 +33,8 @@ describe('armada demo', function () {
       for (const r of out.rows) expect(r.ms).to.be.above(0);
       const lines = readFileSync(csv, 'utf8').trim().split('\n');
       expect(lines[0]).to.equal('run,placement,stealing,ms,speedup');
-      expect(lines).to.have.length(9);
+      expect(lines).to.have.length(10);
+      expect(out.rows[2]!.placement).to.match(/threads, warm$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
