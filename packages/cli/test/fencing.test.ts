@@ -32,15 +32,20 @@ describe('clusters fenced by subject permissions on one server', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("shows blue's machine to blue only; green cannot reach blue's subjects", async () => {
+  it("shows blue's machine to blue only; green is refused blue's subjects and told so", async () => {
     blue = await startArmadaMachine(server.url, ['--name', 'blue-1', '--agents', '1', '--cluster', 'blue', '--user', 'blue', '--password', 'b']);
     const asBlue = await runArmada(['status', '--nats', server.url, '--cluster', 'blue', '--user', 'blue', '--password', 'b', '--json', '--expect', '1', '--wait', '10000']);
     expect(asBlue.code, asBlue.stderr).to.equal(0);
     expect((JSON.parse(asBlue.stdout) as { machines: Array<{ name: string }> }).machines.map((m) => m.name)).to.deep.equal(['blue-1']);
     const greenHome = await runArmada(['status', '--nats', server.url, '--cluster', 'green', '--user', 'green', '--password', 'g', '--json', '--wait', '1000']);
     expect((JSON.parse(greenHome.stdout) as { machines: unknown[] }).machines).to.deep.equal([]);
+    // Green on blue's cluster: refused, and the command says so instead of showing an empty cluster.
     const greenIntruding = await runArmada(['status', '--nats', server.url, '--cluster', 'blue', '--user', 'green', '--password', 'g', '--json', '--wait', '1000']);
-    expect((JSON.parse(greenIntruding.stdout) as { machines: unknown[] }).machines).to.deep.equal([]);
-    expect(greenIntruding.stderr).to.include('Permissions Violation');
+    expect(greenIntruding.code).to.equal(1);
+    expect(greenIntruding.stdout).to.equal('');
+    expect(greenIntruding.stderr).to.include('refused this user the subjects of cluster "blue"');
+    const greenMachine = await runArmada(['machine', '--nats', server.url, '--cluster', 'blue', '--user', 'green', '--password', 'g', '--agents', '1']);
+    expect(greenMachine.code).to.equal(1);
+    expect(greenMachine.stderr).to.include('refused this user the subjects of cluster "blue"');
   });
 });

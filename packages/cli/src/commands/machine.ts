@@ -6,6 +6,7 @@ import { CommandFailedError } from '../errors.js';
 import { addNatsFlags, natsServers, natsTransportOptions, type NatsFlags } from '../nats-flags.js';
 import { numberIn, positiveInt } from '../parse.js';
 import type { ProgramIo } from '../program.js';
+import { watchRefusals } from '../refusals.js';
 import { untilSignals } from '../signals.js';
 
 interface MachineFlags extends NatsFlags, LogFlags {
@@ -48,6 +49,8 @@ export function machineCommand(_io: ProgramIo, parent: Command): Command {
 async function runMachine(flags: MachineFlags): Promise<void> {
   const log = loggerFor(flags);
   const nats = await natsTransportOptions(flags, log);
+  const refusals = watchRefusals(nats.cluster ?? 'default', nats.prefix ?? 'armada');
+  nats.onEvent = refusals.onEvent;
   const servers = natsServers(flags)!.join(',');
   const options: MachineOptions = {
     nats,
@@ -77,10 +80,17 @@ async function runMachine(flags: MachineFlags): Promise<void> {
   );
   log.info('machine ready', { name: machine.name, id: machine.id, agents: options.agents ?? os.availableParallelism(), nats: servers });
   process.send?.({ type: 'ready', id: machine.id, name: machine.name });
-  const signal = await untilSignals(['SIGTERM', 'SIGINT'], () => {
-    log.warn('second signal: exiting without draining');
-    process.exit(1);
-  });
+  const signal = await Promise.race([
+    untilSignals(['SIGTERM', 'SIGINT'], () => {
+      log.warn('second signal: exiting without draining');
+      process.exit(1);
+    }),
+    refusals.refused,
+  ]);
+  if (signal instanceof CommandFailedError) {
+    await machine.close();
+    throw signal;
+  }
   log.info('draining: finishing queued work, then leaving; a second signal exits at once', { signal, timeoutMs: flags.drainTimeout });
   const report = await machine.drain({ timeoutMs: flags.drainTimeout });
   log.info('machine stopped', { name: machine.name, ...report });

@@ -6,6 +6,7 @@ import { CommandFailedError } from '../errors.js';
 import { addNatsFlags, natsServers, natsTransportOptions, type NatsFlags } from '../nats-flags.js';
 import { positiveInt } from '../parse.js';
 import type { ProgramIo } from '../program.js';
+import { watchRefusals } from '../refusals.js';
 import { untilSignals } from '../signals.js';
 import { formatView } from '../view-format.js';
 
@@ -49,6 +50,8 @@ async function runStatus(io: ProgramIo, flags: StatusFlags): Promise<void> {
   // The master's own membership news would drown the view; keep its warnings.
   const quiet = new CliLogger({ format: flags.logFormat, level: flags.logLevel === 'debug' ? 'debug' : 'warn' });
   const nats = await natsTransportOptions(flags, quiet);
+  const refusals = watchRefusals(nats.cluster ?? 'default', nats.prefix ?? 'armada');
+  nats.onEvent = refusals.onEvent;
   const { Cluster } = await import('@armada/scheduler');
   const servers = natsServers(flags)!.join(',');
   log.debug(`connecting to ${servers}`, { cluster: nats.cluster ?? 'default' });
@@ -60,6 +63,7 @@ async function runStatus(io: ProgramIo, flags: StatusFlags): Promise<void> {
   }
   try {
     await settle(cluster, flags);
+    if (refusals.seen !== undefined) throw refusals.seen;
     const print = (view: ClusterView) => io.stdout(flags.json ? JSON.stringify({ nats: servers, cluster: nats.cluster ?? 'default', ...view }) + '\n' : formatView(view, servers) + '\n');
     print(await cluster.view());
     if (!flags.watch) return;

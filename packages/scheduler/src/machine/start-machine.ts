@@ -68,6 +68,7 @@ export async function startMachine(options: MachineOptions = {}): Promise<Machin
         let guard: NodeJS.Timeout | undefined;
         const report = await new Promise<DrainReport>((done) => {
           guard = setTimeout(() => done({ emptied: false, placedAgain: 0, unanswered: -1 }), guardMs);
+          guard.unref();
           machine.tell({ type: 'drain', timeoutMs, done });
         });
         clearTimeout(guard);

@@ -5,6 +5,7 @@ import type { DmapOptions } from '../dmap-options.js';
 import type { MachineId } from '../ids.js';
 import type { MachineSettings, SlowWorkers } from '../machine/machine-settings.js';
 import type { StatsSource } from '../machine/machine-stats.js';
+import type { DrainReport } from '../machine/protocol.js';
 import { startMachine, type MachineHandle } from '../machine/start-machine.js';
 import type { MasterSettings } from '../master/master-settings.js';
 import { Mode, PlacementRegistry } from '../placement/registry.js';
@@ -230,6 +231,19 @@ export class Simulation {
     this.network.crash(handle.system.node);
     // Stopping its actors keeps its timers from running on; nothing it says gets out any more.
     handle.close().catch((error: unknown) => this.logger.warn('crashed machine did not stop cleanly', { machine: handle.id, error }));
+  }
+
+  /**
+   * Drains machine `machine` (see `MachineHandle.drain`) once `afterMs` of simulated time have
+   * passed, and resolves with its report once it has left; drive the simulation meanwhile (`run`
+   * a dmap, or `run` this promise). Throws `InvalidArgumentError` for an index that is not a machine.
+   */
+  drain(machine: number, afterMs = 0, timeoutMs?: number): Promise<DrainReport> {
+    const handle = this.handles[machine];
+    if (handle === undefined) throw new InvalidArgumentError(`no machine ${machine}; there are ${this.handles.length}`);
+    const start = () => handle.drain(timeoutMs !== undefined ? { timeoutMs } : {});
+    if (afterMs <= 0) return start();
+    return new Promise((resolve, reject) => this.steps.setTimeout(() => start().then(resolve, reject), afterMs));
   }
 
   /**
