@@ -7,6 +7,7 @@ import { CommandFailedError } from '../errors.js';
 import { addNatsFlags, natsServers, natsTransportOptions, type NatsFlags } from '../nats-flags.js';
 import { positiveInt } from '../parse.js';
 import type { ProgramIo } from '../program.js';
+import { watchRefusals } from '../refusals.js';
 import { untilSignals } from '../signals.js';
 
 interface DashboardFlags extends NatsFlags, LogFlags {
@@ -44,6 +45,9 @@ async function runDashboard(flags: DashboardFlags): Promise<void> {
   // The master's membership news belongs on the page, not in the log.
   const quiet = new CliLogger({ format: flags.logFormat, level: flags.logLevel === 'debug' ? 'debug' : 'warn' });
   const nats = await natsTransportOptions(flags, quiet);
+  // A user refused the cluster's subjects would watch an empty page: fail and say why instead.
+  const refusals = watchRefusals(nats.cluster ?? 'default', nats.prefix ?? 'armada');
+  nats.onEvent = refusals.onEvent;
   const servers = natsServers(flags)!.join(',');
   log.info(`connecting to ${servers}`, { cluster: nats.cluster ?? 'default' });
   let cluster: Cluster;
@@ -56,9 +60,10 @@ async function runDashboard(flags: DashboardFlags): Promise<void> {
     const dashboard = await startDashboard(cluster, { port: flags.port, intervalMs: flags.interval, title: `${servers} · cluster ${nats.cluster ?? 'default'}` });
     log.info('dashboard ready', { url: dashboard.url });
     process.send?.({ type: 'ready', url: dashboard.url });
-    const signal = await untilSignals(['SIGTERM', 'SIGINT'], () => process.exit(1));
-    log.info('dashboard stopping', { signal });
+    const stop = await Promise.race([untilSignals(['SIGTERM', 'SIGINT'], () => process.exit(1)), refusals.refused]);
     await dashboard.close();
+    if (stop instanceof CommandFailedError) throw stop;
+    log.info('dashboard stopped', { signal: stop });
   } finally {
     await cluster.close();
   }
