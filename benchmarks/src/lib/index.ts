@@ -10,3 +10,4 @@ export * from './raw-nats.js';
 export * from './machine-processes.js';
 export * from './machine-cluster.js';
 export * from './profile.js';
+export * from './local-thread.js';

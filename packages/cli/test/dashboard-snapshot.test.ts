@@ -15,6 +15,7 @@ function view(o: { done?: Record<string, number>; steals?: number; m2?: boolean;
   return {
     machines,
     jobs: [],
+    definitionsShipped: 0,
     activity: {
       done: Object.values(done).reduce((a, b) => a + b, 0),
       failed: 0,

@@ -2,7 +2,22 @@ import os from 'node:os';
 import { InMemoryNetwork, InvalidArgumentError, type ActorRef, type ActorSystem } from '@armada/actors';
 import { checkDmapOptions, DMAP_DEFAULTS, type DmapOptions } from './dmap-options.js';
 import { ClusterClosedError, NatsUrlMissingError } from './errors.js';
+import { CborSerializer } from '@armada/actors';
+import { createHash } from 'node:crypto';
+import { bundleModule } from './functions/bundle-module.js';
+import { readSignaturesOffThread } from './functions/read-signatures-off-thread.js';
+import { DefinitionRegistry, type EgressStats } from './functions/definition-registry.js';
+import { DefinitionServer } from './functions/definition-server.js';
+import { DEFINITIONS_PATH } from './functions/definitions-protocol.js';
 import { describeFunction } from './functions/describe-function.js';
+import type { FunctionDef } from './functions/function-def.js';
+import { moduleDefinition, moduleExportOf } from './functions/module-function.js';
+import type { IngressStats } from './functions/definition-client.js';
+import { INGRESS_PATH, type IngressQuery } from './functions/ingress-reporter.js';
+import type { SharedHandle } from './functions/shared-handle.js';
+import { SharedObjectStore } from './functions/shared-object-store.js';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { FunctionModule } from './gluster/function-module.js';
 import { jobId } from './ids.js';
 import { startMachine, type MachineHandle } from './machine/start-machine.js';
 import type { MachineSettings } from './machine/machine-settings.js';
@@ -35,9 +50,15 @@ export interface ClusterOptions extends NodeOptions {
   placements?: PlacementRegistry;
   /** Defaults for every `dmap` of this cluster. */
   defaults?: DmapOptions;
+  /**
+   * Where `share` puts values: `auto` (default) uses the JetStream object store when the NATS
+   * server runs JetStream, else machines fetch from the master; `master` always the latter.
+   */
+  sharedStore?: 'auto' | 'master';
 }
 
 let jobCounter = 0;
+const cbor = new CborSerializer();
 
 /**
  * A handle on a cluster: its master lives in this process. Connect to machines over NATS, or
@@ -48,6 +69,9 @@ export class Cluster {
   private closed = false;
   /** Jobs not yet settled, so `close` can reject even those the master never saw. */
   private readonly running = new Set<Job>();
+  /** What machines may fetch from this master by hash: definitions, modules, shared values. */
+  private readonly registry = new DefinitionRegistry();
+  private objectStore: Promise<SharedObjectStore | undefined> | undefined;
 
   private constructor(
     /** The actor system the master runs in. */
@@ -84,6 +108,8 @@ export class Cluster {
     const machines: MachineHandle[] = [];
     const placements = system.container.resolve<PlacementRegistry>(PlacementTokens.Registry);
     const cluster = new Cluster(system, master, placements, options.defaults ?? {}, machines);
+    if (options.sharedStore === 'master') cluster.objectStore = Promise.resolve(undefined);
+    system.spawn(() => new DefinitionServer(cluster.registry), { name: DEFINITIONS_PATH.slice('/user/'.length) });
     if (!embedded) return cluster;
     const count = options.machines ?? 1;
     if (!(Number.isInteger(count) && count >= 1)) throw new InvalidArgumentError(`machines must be a positive integer, got ${String(count)}`);
@@ -111,12 +137,24 @@ export class Cluster {
    */
   async dmap<T, R>(fn: (input: T) => R | Promise<R>, inputs: Iterable<T>, options: DmapOptions = {}): Promise<Awaited<R>[]> {
     if (this.closed) throw new ClusterClosedError();
-    if (inputs === null || typeof (inputs as Partial<Iterable<T>>)?.[Symbol.iterator] !== 'function') {
+    checkDmapOptions(options);
+    const exported = moduleExportOf(fn);
+    const def = exported !== undefined ? moduleDefinition(exported, false) : describeFunction(fn as (...args: never[]) => unknown, options.env ?? this.defaults.env);
+    return this.runDefinition(def, inputs, options) as Promise<Awaited<R>[]>;
+  }
+
+  /**
+   * Runs a described function on every input, as `dmap` does (internal: the facade's entry).
+   * The definition is kept where machines can fetch it by hash, so packets carry only the hash.
+   */
+  runDefinition(def: FunctionDef, inputs: Iterable<unknown>, options: DmapOptions = {}): Promise<unknown[]> {
+    if (this.closed) return Promise.reject(new ClusterClosedError());
+    if (inputs === null || typeof (inputs as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== 'function') {
       throw new InvalidArgumentError('dmap inputs must be an iterable (an array, a Set, a generator, ...)');
     }
     checkDmapOptions(options);
     const o = { ...DMAP_DEFAULTS, ...this.defaults, ...options };
-    const def = describeFunction(fn as (...args: never[]) => unknown, o.env);
+    this.registry.definitions.add(def);
     const placement = o.placement ?? this.placements.create(o.mode);
     const job = new Job(jobId(`${this.system.node}-${(++jobCounter).toString(36)}`), def, inputs, {
       stealing: o.stealing,
@@ -132,7 +170,83 @@ export class Cluster {
     const forget = () => this.running.delete(job);
     job.promise.then(forget, forget);
     this.master.tell({ type: 'submit', job });
-    return job.promise as Promise<Awaited<R>[]>;
+    return job.promise;
+  }
+
+  /**
+   * Bundles a function file (`.ts`, `.js`, `.mjs`) with its imports into one ESM module (esbuild,
+   * source map inline) and makes it available to machines by its sha256: each machine fetches it
+   * once on first use and keeps it in its disk cache. Importing an unchanged file again ships
+   * nothing. Throws `BundleError` with esbuild's message when the file does not bundle.
+   * Pass `module.fn('name')` to `dmap` to run an export on every input.
+   */
+  async importFunctionFile(file: string): Promise<FunctionModule> {
+    if (this.closed) throw new ClusterClosedError();
+    const bundle = await bundleModule(file);
+    const signatures = await readSignaturesOffThread(bundle.source, bundle.file);
+    this.registry.addModule(bundle.hash, bundle.code);
+    return new FunctionModule(bundle, signatures);
+  }
+
+  /**
+   * Shares `value` with jobs: pass the handle in place of the value (as an argument, or an
+   * element of an array argument). Each machine fetches the value once by content hash (sha256 of
+   * its CBOR encoding) and keeps it within a byte budget, however many jobs use it. Where the NATS
+   * server runs JetStream the value is uploaded once to its object store and machines read it
+   * there, so the master sends it once whatever the fleet size; otherwise machines fetch it from
+   * the master. Rejects with `InvalidArgumentError` when the value cannot be encoded.
+   */
+  async share<T>(value: T): Promise<SharedHandle<T>> {
+    if (this.closed) throw new ClusterClosedError();
+    let bytes: Uint8Array;
+    try {
+      bytes = cbor.encode(value);
+    } catch (cause) {
+      throw new InvalidArgumentError(`shared value cannot be serialised: ${(cause as Error).message}`);
+    }
+    const hash = createHash('sha256').update(bytes).digest('base64url');
+    // Kept here too: machines fall back to the master if the object store fails them.
+    this.registry.addShared(hash, bytes);
+    const store = await (this.objectStore ??= this.probeObjectStore());
+    if (store === undefined) return { armadaShared: hash, bytes: bytes.byteLength, store: 'master' };
+    this.registry.uploaded(await store.put(hash, bytes));
+    return { armadaShared: hash, bytes: bytes.byteLength, store: 'jetstream' };
+  }
+
+  private async probeObjectStore(): Promise<SharedObjectStore | undefined> {
+    const nc = this.system.container.resolve<() => NatsConnection | undefined>(SchedulerTokens.NatsConnection)();
+    return nc === undefined ? undefined : SharedObjectStore.probe(nc);
+  }
+
+  /**
+   * Forgets a shared value here, so machines can no longer fetch it from this master; jobs already
+   * holding it on their machine keep it until the machine's budget evicts it. Returns false when
+   * it was not shared (or already released).
+   */
+  unshare(handle: SharedHandle): boolean {
+    return this.registry.releaseShared(handle.armadaShared);
+  }
+
+  /** Bytes this master sent to machines for modules and shared values, in total and per machine. */
+  transferStats(): EgressStats {
+    return this.registry.stats();
+  }
+
+  /**
+   * What each registered machine received by hash (from this and other masters, and from the
+   * object store), by machine name. A machine that does not answer within `timeoutMs` is left out.
+   */
+  async machineIngress(timeoutMs = 5_000): Promise<Record<string, IngressStats>> {
+    const view = await this.view();
+    const out: Record<string, IngressStats> = {};
+    await Promise.all(
+      view.machines.map(async (m) => {
+        const ref = this.system.ref<IngressQuery>(m.id, INGRESS_PATH);
+        const stats = await ref.ask<IngressStats>({ type: 'ingress' }, { timeoutMs }).catch(() => undefined);
+        if (stats !== undefined) out[m.name] = stats;
+      }),
+    );
+    return out;
   }
 
   /** Resolves once at least `count` machines are registered; rejects with `NoMachinesError` after `timeoutMs` (default 10 s). */

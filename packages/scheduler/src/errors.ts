@@ -36,7 +36,10 @@ export class NotShippableError extends ArmadaError {
   }
 }
 
-/** User code threw while running a packet. `stack` is the remote stack; `machine` says where it ran. */
+/**
+ * User code threw while running a packet. `stack` is the remote stack; `machine` (the id) and
+ * `machineName` say where it ran, and the message names the machine by name.
+ */
 export class TaskError extends ArmadaError {
   constructor(
     message: string,
@@ -47,8 +50,9 @@ export class TaskError extends ArmadaError {
     /** The machine it ran on. */
     readonly machine: string,
     remoteStack?: string,
+    readonly machineName?: string,
   ) {
-    super(`packet ${index} failed on ${machine}: ${remoteName}: ${message}`, { code: 'ERR_TASK' });
+    super(`packet ${index} failed on ${machineName === undefined ? machine : `${machineName} (${machine})`}: ${remoteName}: ${message}`, { code: 'ERR_TASK' });
     if (remoteStack !== undefined) this.stack = `${this.name}: ${this.message}\n--- remote stack (${machine}) ---\n${remoteStack}`;
   }
 }
@@ -154,10 +158,68 @@ export class InvalidStrategyError extends ArmadaError {
   }
 }
 
-/** A packet reached an agent that does not have its function (the definition was lost or evicted). */
+/**
+ * A function is not there: `runDist` named a module or export that was not imported (`known`
+ * lists the exported names; not retryable), or a packet reached a thread that does not hold its
+ * definition (retryable: it is sent again).
+ */
 export class UnknownFunctionError extends ArmadaError {
-  constructor(message: string) {
-    super(message, { code: 'ERR_UNKNOWN_FUNCTION', retryable: true });
+  constructor(
+    message: string,
+    /** For an unknown name: the `module.export` names that are known. */
+    readonly known?: readonly string[],
+  ) {
+    super(message, { code: 'ERR_UNKNOWN_FUNCTION', retryable: known === undefined });
+  }
+
+  /** `runDist` named `name`, which is not among the `known` exported functions. */
+  static forName(name: string, known: readonly string[]): UnknownFunctionError {
+    return new UnknownFunctionError(`unknown function "${name}"; exported functions: ${known.length === 0 ? '(none imported)' : known.join(', ')}`, known);
+  }
+}
+
+/** A function definition, module or shared value could not be had from the master within the retry bound. */
+export class DefinitionUnavailableError extends ArmadaError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'ERR_DEFINITION_UNAVAILABLE', retryable: true, cause });
+  }
+}
+
+/** A bundled function module failed to load on a machine (it threw on import, or lacks the export). */
+export class ModuleLoadError extends ArmadaError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'ERR_MODULE_LOAD', cause });
+  }
+}
+
+/** A function file could not be bundled; the message is the bundler's. */
+export class BundleError extends ArmadaError {
+  constructor(readonly file: string, message: string, cause?: unknown) {
+    super(`cannot bundle ${file}: ${message}`, { code: 'ERR_BUNDLE', cause });
+  }
+}
+
+/** `getReturn` was called for a job that has not ended yet. */
+export class JobNotDoneError extends ArmadaError {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} is not done yet; poll jobDone or await result`, { code: 'ERR_JOB_NOT_DONE', retryable: true });
+  }
+}
+
+/** A job id that this facade never handed out. */
+export class UnknownJobError extends ArmadaError {
+  constructor(readonly jobId: string) {
+    super(`unknown job id ${jobId}`, { code: 'ERR_UNKNOWN_JOB' });
+  }
+}
+
+/** `addRunner` named a machine that did not register within the timeout. */
+export class UnknownMachineError extends ArmadaError {
+  constructor(readonly machineName: string, readonly waitedMs: number, known: readonly string[]) {
+    super(`no machine named "${machineName}" registered within ${waitedMs} ms; machines: ${known.length === 0 ? '(none)' : known.join(', ')}`, {
+      code: 'ERR_UNKNOWN_MACHINE',
+      retryable: true,
+    });
   }
 }
 
@@ -202,5 +264,11 @@ export const SCHEDULER_ERRORS: readonly ErrorClass[] = Object.freeze([
   NoCandidatesError,
   InvalidStrategyError,
   UnknownFunctionError,
+  DefinitionUnavailableError,
+  ModuleLoadError,
+  BundleError,
+  JobNotDoneError,
+  UnknownJobError,
+  UnknownMachineError,
   ArgumentTypeError,
 ]);

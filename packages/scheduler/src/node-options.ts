@@ -8,6 +8,7 @@ import { SchedulerTokens } from './tokens.js';
 import { ThreadExecutor } from './worker/thread-executor.js';
 import type { ExecutorFactory } from './worker/executor.js';
 import { osStats, type StatsSource } from './machine/machine-stats.js';
+import { DefinitionClient, type DefinitionClientOptions } from './functions/definition-client.js';
 
 /** How a scheduler node (a machine or a cluster handle's master) reaches the others. */
 export interface NodeOptions {
@@ -36,6 +37,8 @@ export interface NodeOptions {
   container?: DependencyContainer;
   /** The machine's stats; default from `node:os`. */
   stats?: StatsSource;
+  /** Caches of shipped code and shared values on a machine (disk folder, byte budgets, fetch retries). */
+  definitions?: DefinitionClientOptions;
 }
 
 /** Starts the actor system of a scheduler node and registers the scheduler's services in it. */
@@ -55,6 +58,9 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   system.container.register(SchedulerTokens.ExecutorFactory, { useValue: executors });
   system.container.register(SchedulerTokens.StealPolicy, { useValue: options.stealPolicy ?? new RandomHalfPolicy(random) });
   system.container.register(SchedulerTokens.StatsSource, { useValue: options.stats ?? osStats });
+  const nats = () => (transport instanceof NatsTransport ? transport.connection : undefined);
+  system.container.register(SchedulerTokens.NatsConnection, { useValue: nats });
+  system.container.register(SchedulerTokens.Definitions, { useValue: new DefinitionClient(system, options.definitions, nats) });
   return system;
 }
 

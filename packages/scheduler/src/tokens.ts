@@ -18,4 +18,8 @@ export const SchedulerTokens = {
   MasterSettings: Symbol.for('armada.scheduler.MasterSettings'),
   /** A source of stats for the Machine (`() => MachineStats`), so simulations can fake memory. */
   StatsSource: Symbol.for('armada.scheduler.StatsSource'),
+  /** The node's `DefinitionClient`: definitions, modules and shared values held, fetched by hash. */
+  Definitions: Symbol.for('armada.scheduler.Definitions'),
+  /** `() => NatsConnection | undefined`: the node's NATS connection, for the JetStream object store. */
+  NatsConnection: Symbol.for('armada.scheduler.NatsConnection'),
 } as const;

@@ -18,6 +18,8 @@ export interface NatsServerOptions {
   user?: string;
   /** Password for `user`. */
   pass?: string;
+  /** Run JetStream (`-js`), with its store in the server's temporary folder. Default false. */
+  jetstream?: boolean;
   /** The server's `max_payload` in bytes (NATS default 1 MiB). */
   maxPayload?: number;
   /** How long to wait for the server to report it is ready. Default 10 000 ms. */
@@ -115,6 +117,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   if (options.token !== undefined) args.push('--auth', options.token);
   if (options.user !== undefined) args.push('--user', options.user);
   if (options.pass !== undefined) args.push('--pass', options.pass);
+  // The store lives in the server's private folder, removed on stop.
+  if (options.jetstream === true) args.push('-js', '-sd', join(workDir, 'jetstream'));
   args.push(...(options.args ?? []));
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs;
 

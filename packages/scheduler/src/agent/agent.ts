@@ -1,6 +1,7 @@
 import { Actor, Tokens, inject, injectable, type ActorRef, type Clock, type TimerHandle } from '@armada/actors';
 import { wideBigInt } from '@armada/actors/internal';
-import { RetriesExhaustedError, UnknownFunctionError, WorkerCrashedError } from '../errors.js';
+import { RetriesExhaustedError, WorkerCrashedError } from '../errors.js';
+import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { Results } from '../master/protocol.js';
@@ -66,6 +67,7 @@ export class Agent extends Actor<AgentMsg> {
     @inject(SchedulerTokens.StealPolicy) private readonly policy: StealPolicy,
     @inject(SchedulerTokens.Executor) private readonly executor: TaskExecutor,
     @inject(Tokens.Clock) private readonly clock: Clock,
+    @inject(SchedulerTokens.Definitions) private readonly definitions: DefinitionClient,
   ) {
     super();
   }
@@ -135,19 +137,15 @@ export class Agent extends Actor<AgentMsg> {
     if (chunk !== undefined) {
       this.running = chunk;
       const job = chunk[0]!.job;
-      this.worker.tell({ type: 'run', fn: job.def!, args: chunk.map((e) => e.arg) });
+      this.worker.tell({ type: 'run', fn: job.def, hash: job.header.fn, master: job.master, args: chunk.map((e) => e.arg) });
       return;
     }
     this.maybeSteal();
   }
 
   private nextChunk(): Entry[] | undefined {
-    let head = this.queue.shift();
-    // Packets of a job whose definition never arrived cannot run; fail them rather than hang.
-    while (head !== undefined && head.job.def === undefined) {
-      this.report(head.job, [], [], [{ index: head.index, error: new UnknownFunctionError('function definition missing on the agent'), machine: this.settings.machine }], 0);
-      head = this.queue.shift();
-    }
+    // A job whose definition the agent lacks still runs: its worker fetches the definition by hash.
+    const head = this.queue.shift();
     if (head === undefined) return undefined;
     const chunk = [head];
     if (head.suspect) return chunk;
@@ -264,13 +262,14 @@ export class Agent extends Actor<AgentMsg> {
   }
 
   private accept(defs: readonly FunctionDef[], batches: readonly PacketBatch[]): void {
+    for (const def of defs) this.definitions.definitions.add(def);
     for (const batch of batches) {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
         job = { header: batch.job, master: batch.job.master.address.node, def: undefined, lent: new Map(), avgMs: undefined, lastChunk: 1, unsent: undefined };
         this.jobs.set(batch.job.id, job);
       }
-      job.def ??= defs.find((d) => d.hash === batch.job.fn) ?? this.knownDef(batch.job.fn);
+      job.def ??= this.definitions.definitions.get(batch.job.fn) ?? this.knownDef(batch.job.fn);
       const { indices, args, attempts } = batch;
       for (let k = 0; k < indices.length; k++) {
         this.queue.push({ job, index: indices[k]!, arg: args[k], attempts: attempts?.[k] ?? 0, suspect: false });

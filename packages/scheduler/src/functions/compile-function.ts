@@ -11,7 +11,7 @@ export type CompiledFunction = (arg: unknown) => unknown;
  * `module` definitions, which are not supported yet.
  */
 export function compileFunction(def: FunctionDef): CompiledFunction {
-  if (def.kind === 'module') throw new NotShippableError('module functions are not supported yet');
+  if (def.kind === 'module') throw new NotShippableError(`module function ${def.exportName} must be loaded with loadFunction`);
   if (def.kind !== 'source') throw new NotShippableError(`unknown function kind "${(def as { kind: unknown }).kind}"`);
   const name = def.name ?? 'anonymous';
   const keys = Object.keys(def.env);

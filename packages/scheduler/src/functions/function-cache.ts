@@ -52,6 +52,13 @@ export class FunctionCache {
     return compiled;
   }
 
+  /** Caches an already loaded function (a module export) under `hash`. Counts as a use. */
+  put(hash: string, fn: CompiledFunction): void {
+    if (this.touch(hash) !== undefined) return;
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(hash, fn);
+  }
+
   /** The function cached under `hash`. Counts as a use. Throws when it is not cached. */
   get(hash: string): CompiledFunction {
     const cached = this.touch(hash);

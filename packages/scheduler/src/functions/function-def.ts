@@ -23,14 +23,23 @@ export interface SourceFunction {
 }
 
 /**
- * A function exported by a module file that was bundled and shipped by hash. Reserved for the
- * function-file facade: the packet format already carries it, workers do not run it yet.
+ * A function exported by a bundled module file (see `importFunctionFile`). The module's code
+ * travels apart from the definition, by its own hash, once per machine; a machine that lacks it
+ * fetches it from the master and keeps it in its disk cache.
  */
 export interface ModuleFunction {
   /** Discriminant: the function is an export of a module every machine can import. */
   readonly kind: 'module';
-  /** Content hash of the bundled module. */
+  /** Hash of this definition: of `module`, `exportName` and `spread`. */
   readonly hash: string;
+  /** Content hash (sha256) of the bundled module. */
+  readonly module: string;
   /** The export to call. */
   readonly exportName: string;
+  /** The packet argument is an array of arguments to spread (`runDist`), rather than the one argument (`dmap`). */
+  readonly spread: boolean;
+  /** The user's file, for error messages. */
+  readonly file: string;
+  /** Set on the machine only: where its cached copy of the module is (a `file:` URL). */
+  readonly url?: string;
 }

@@ -2,6 +2,8 @@ import os from 'node:os';
 import { InvalidArgumentError, type ActorSystem } from '@armada/actors';
 import { machineId, type MachineId } from '../ids.js';
 import { startNode, type NodeOptions } from '../node-options.js';
+import type { DefinitionClient } from '../functions/definition-client.js';
+import { INGRESS_PATH, IngressReporter } from '../functions/ingress-reporter.js';
 import { SchedulerTokens } from '../tokens.js';
 import { Machine } from './machine.js';
 import { MACHINE_DEFAULTS, type MachineSettings } from './machine-settings.js';
@@ -50,6 +52,8 @@ export async function startMachine(options: MachineOptions = {}): Promise<Machin
   const system = await startNode('machine', options);
   system.container.register(SchedulerTokens.MachineSettings, { useValue: settings });
   const machine = system.spawn<MachineMsg>(Machine, { name: MACHINE_PATH.slice('/user/'.length) });
+  const definitions = system.container.resolve<DefinitionClient>(SchedulerTokens.Definitions);
+  system.spawn(() => new IngressReporter(definitions), { name: INGRESS_PATH.slice('/user/'.length) });
   let closing: Promise<void> | undefined;
   let draining: Promise<DrainReport> | undefined;
   const close = () => (closing ??= system.terminate());

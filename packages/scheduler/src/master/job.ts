@@ -43,8 +43,6 @@ export class Job {
   /** Packets to place again (their machine died, or they came back), in the order they arrived. */
   readonly again = new Map<number, Waiting>();
   readonly results: unknown[] = [];
-  /** Agents (by key) that were sent the function definition. */
-  readonly sentDefs = new Set<string>();
   /** Machines that were given packets of this job (placed or stolen), to tell when it ends. */
   readonly touched = new Set<MachineId>();
   readonly timers: TimerHandle[] = [];

@@ -2,6 +2,7 @@ import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from 
 import { wideBigInt } from '@armada/actors/internal';
 import type { AgentMsg, AgentRef } from '../agent/protocol.js';
 import { ClusterClosedError, InvalidStrategyError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError, TaskError } from '../errors.js';
+import { ShippedDefinitions } from '../functions/shipped-definitions.js';
 import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type HealthReply, type MachineMsg } from '../machine/protocol.js';
 import type { PacketBatch } from '../packet.js';
@@ -29,6 +30,8 @@ export class Master extends Actor<MasterMsg> {
   private readonly members = new Membership();
   private readonly jobs = new Map<string, Job>();
   private readonly activity = new Activity();
+  /** Definitions shipped per agent, across jobs: a second call of a function sends its hash only. */
+  private readonly shipped = new ShippedDefinitions();
   /** Pending `waitForMachines` calls and their timeouts, cleared once settled so no timer outlives the master. */
   private readonly waiters = new Map<WaitMachines, TimerHandle>();
   private tickTimer: TimerHandle | undefined;
@@ -136,7 +139,6 @@ export class Master extends Actor<MasterMsg> {
     if (member === undefined) return 0;
     let placedAgain = 0;
     for (const job of this.jobs.values()) {
-      for (const slot of member.slots) job.sentDefs.delete(slot.key);
       for (const [index, entry] of job.inFlight) {
         if (entry.machine !== msg.id) continue;
         job.inFlight.delete(index);
@@ -169,11 +171,11 @@ export class Master extends Actor<MasterMsg> {
   private lost(id: MachineId, reason: string): void {
     const member = this.members.remove(id);
     if (member === undefined) return;
+    // If the machine comes back it has forgotten what it was sent: ship definitions again.
+    for (const slot of member.slots) this.shipped.forget(slot.key);
     this.context.log.warn('machine declared dead', { machine: member.name, id, reason });
     this.activity.left(id, member.name, 'dead', reason, this.clock.now());
     for (const job of this.jobs.values()) {
-      // If the machine comes back it has forgotten this master's jobs: send the definition again.
-      for (const slot of member.slots) job.sentDefs.delete(slot.key);
       for (const [index, entry] of job.inFlight) {
         if (entry.machine !== id) continue;
         job.inFlight.delete(index);
@@ -263,7 +265,7 @@ export class Master extends Actor<MasterMsg> {
       if (!this.answered(job, failure.index)) continue;
       this.activity.accepted(agent, 1, true);
       const e = failure.error;
-      this.fail(job, e instanceof Error ? e : new TaskError(e.message, e.name, failure.index, failure.machine, e.stack));
+      this.fail(job, e instanceof Error ? e : new TaskError(e.message, e.name, failure.index, failure.machine, e.stack, this.members.get(failure.machine)?.name));
       return;
     }
     if (job.settled) return;
@@ -469,8 +471,7 @@ export class Master extends Actor<MasterMsg> {
 
   private send(job: Job, assigns: Map<AgentSlot, PacketBatch[]>): void {
     for (const [slot, batches] of assigns) {
-      const defs = job.sentDefs.has(slot.key) ? [] : [job.fn];
-      job.sentDefs.add(slot.key);
+      const defs = this.shipped.needs(slot.key, job.fn) ? [job.fn] : [];
       slot.ref.tell({ type: 'assign', defs, batches });
     }
   }
@@ -496,6 +497,7 @@ export class Master extends Actor<MasterMsg> {
       })),
       jobs: [...this.jobs.values()].map((j) => ({ id: j.id, done: j.done, total: j.total, inFlight: j.inFlight.size })),
       activity: this.activity.view(now, this.settings.deadAfterMs),
+      definitionsShipped: this.shipped.shipped,
     };
   }
 

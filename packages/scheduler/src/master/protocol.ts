@@ -159,6 +159,8 @@ export interface ClusterView {
   readonly jobs: ReadonlyArray<{ readonly id: JobId; readonly done: number; readonly total: number | undefined; readonly inFlight: number }>;
   /** What this master counted since it started: results per agent, steals, departed machines. */
   readonly activity: ActivityView;
+  /** Function definitions this master shipped inline to agents so far (later calls send hashes). */
+  readonly definitionsShipped: number;
 }
 
 export type MasterRef = ActorRef<MasterMsg>;

@@ -1,8 +1,9 @@
 import { WorkerCrashedError } from '../errors.js';
 import { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
+import { loadFunction } from '../functions/load-function.js';
 import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
-import { checkSlowFactor, compileOrFail, runBatch } from './run-batch.js';
+import { checkSlowFactor, compileOrFail, failedOutcome, runBatch } from './run-batch.js';
 
 const DEFAULTS = { slowFactor: 1, name: 'inline' } as const;
 
@@ -29,6 +30,7 @@ export class InlineExecutor implements TaskExecutor {
 
   run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome> {
     if (this.closed) return Promise.reject(new WorkerCrashedError(`executor "${this.name}" is closed`));
+    if (fn.kind === 'module' && !this.cache.has(fn.hash)) return this.loadThenRun(fn, args);
     const compiledOr = compileOrFail(this.cache, fn, args);
     if ('failed' in compiledOr) return Promise.resolve(compiledOr.failed);
     const { compiled } = compiledOr;
@@ -40,6 +42,17 @@ export class InlineExecutor implements TaskExecutor {
         resolve(outcome);
       }, reject);
     });
+  }
+
+  /** Module functions load asynchronously (an `import`), once per hash. */
+  private async loadThenRun(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome> {
+    try {
+      this.cache.put(fn.hash, await loadFunction(fn));
+    } catch (error) {
+      const outcome = failedOutcome(error);
+      return { outcomes: args.map(() => outcome), ms: 0 };
+    }
+    return this.run(fn, args);
   }
 
   close(): Promise<void> {

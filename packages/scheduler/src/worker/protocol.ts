@@ -11,7 +11,11 @@ export type WorkerMsg = Run;
 /** Run `fn` on each of `args`, in order. */
 export interface Run {
   readonly type: 'run';
-  readonly fn: FunctionDef;
+  /** The definition, or undefined when the agent does not hold it: the worker fetches `hash`. */
+  readonly fn: FunctionDef | undefined;
+  readonly hash: string;
+  /** The node of the job's master, which serves the definition, module and shared values. */
+  readonly master: string;
   readonly args: unknown[];
 }
 

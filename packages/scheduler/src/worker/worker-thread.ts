@@ -15,6 +15,7 @@
 import { parentPort } from 'node:worker_threads';
 import { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
+import { loadFunction } from '../functions/load-function.js';
 import type { BatchOutcome, TaskErrorData } from './executor.js';
 import { failedOutcome, runBatch } from './run-batch.js';
 
@@ -46,11 +47,18 @@ export type ThreadReply =
 if (parentPort === null) throw new Error('worker-thread.js is the entry of a worker thread; it cannot be imported');
 const port = parentPort;
 const cache = new FunctionCache();
+// Stacks of bundled module functions point at the user's files: modules carry inline source maps.
+process.setSourceMapsEnabled(true);
 
-port.on('message', (request: RunRequest) => {
+port.on('message', (request: RunRequest) => void handle(request));
+
+async function handle(request: RunRequest): Promise<void> {
   let fn: (arg: unknown) => unknown;
   try {
-    for (const def of request.defs) cache.add(def);
+    for (const def of request.defs) {
+      if (def.kind !== 'module') cache.add(def);
+      else if (!cache.has(def.hash)) cache.put(def.hash, await loadFunction(def));
+    }
     if (!cache.has(request.hash)) {
       port.postMessage({ type: 'missing', id: request.id, hash: request.hash } satisfies ThreadReply);
       return;
@@ -61,8 +69,8 @@ port.on('message', (request: RunRequest) => {
     reply(request.id, { outcomes: request.args.map(() => outcome), ms: 0 });
     return;
   }
-  void runBatch(fn, request.args, request.slowFactor).then((batch) => reply(request.id, batch));
-});
+  reply(request.id, await runBatch(fn, request.args, request.slowFactor));
+}
 
 function reply(id: number, { outcomes, ms }: BatchOutcome): void {
   const values: unknown[] = [];

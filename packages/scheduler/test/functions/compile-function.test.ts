@@ -27,7 +27,7 @@ describe('compileFunction', () => {
   });
 
   it('rejects module functions and sources that are not functions', () => {
-    expect(() => compileFunction({ kind: 'module', hash: 'm', exportName: 'f' })).to.throw(NotShippableError, /not supported yet/);
+    expect(() => compileFunction({ kind: 'module', hash: 'm', module: 'x', exportName: 'f', spread: false, file: 'f.ts' })).to.throw(NotShippableError, /loadFunction/);
     expect(() => compileFunction(source('42'))).to.throw(NotShippableError, /not a function/);
   });
 });

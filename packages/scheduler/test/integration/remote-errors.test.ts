@@ -26,6 +26,9 @@ describe('User code errors from machine processes over NATS', function () {
     expect(task.remoteName).to.equal('RangeError');
     expect(task.index).to.equal(13);
     expect(fx.machines.map((m) => m.id)).to.include(task.machine);
+    const name = fx.machines.find((m) => m.id === task.machine)!.name;
+    expect(task.machineName).to.equal(name);
+    expect(task.message).to.include(`failed on ${name} (${task.machine})`);
     const [, remote] = task.stack!.split(`--- remote stack (${task.machine}) ---\n`);
     expect(remote, 'the stack has a remote part').to.be.a('string');
     expect(remote).to.match(/^RangeError: unlucky 13\n\s+at unlucky /);
