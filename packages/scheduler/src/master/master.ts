@@ -137,6 +137,8 @@ export class Master extends Actor<MasterMsg> {
   private deregister(msg: Deregister): number {
     const member = this.members.remove(msg.id);
     if (member === undefined) return 0;
+    // Should the machine join again it has forgotten what it was sent: ship definitions again.
+    for (const slot of member.slots) this.shipped.forget(slot.key);
     let placedAgain = 0;
     for (const job of this.jobs.values()) {
       for (const [index, entry] of job.inFlight) {
