@@ -16,6 +16,9 @@ interface MachineFlags extends NatsFlags, LogFlags {
   readonly slowFactor: number;
   readonly heartbeatMs?: number;
   readonly drainTimeout: number;
+  readonly moduleCache?: string;
+  readonly moduleCacheMb?: number;
+  readonly shareCacheMb?: number;
 }
 
 export const MACHINE_COMMAND_DEFAULTS = {
@@ -40,6 +43,9 @@ export function machineCommand(_io: ProgramIo, parent: Command): Command {
     .option('--slow-fraction <0..1>', "DLisp's slow workers: share of this machine's agents that are slow", numberIn('--slow-fraction', 0, 1))
     .addOption(new Option('--slow-factor <k>', 'how many times as long a slow worker takes').argParser(numberIn('--slow-factor', 1)).default(MACHINE_COMMAND_DEFAULTS.slowFactor))
     .option('--heartbeat-ms <ms>', 'heartbeat period (default 1000)', positiveInt('--heartbeat-ms'))
+    .option('--module-cache <dir>', 'directory that caches shipped function files across restarts')
+    .option('--module-cache-mb <n>', 'size bound of the module cache, MiB', positiveInt('--module-cache-mb'))
+    .option('--share-cache-mb <n>', 'size bound of the cache of shared values, MiB', positiveInt('--share-cache-mb'))
     .addOption(new Option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, longest wait for queued work').argParser(positiveInt('--drain-timeout')).default(MACHINE_COMMAND_DEFAULTS.drainTimeoutMs));
   addNatsFlags(command, 'NATS server URL(s), comma-separated (required)');
   addLogFlags(command);
@@ -59,6 +65,13 @@ async function runMachine(flags: MachineFlags): Promise<void> {
     ...(flags.agents !== undefined ? { agents: flags.agents } : {}),
     ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
     ...(flags.slowFraction !== undefined ? { slow: { fraction: flags.slowFraction, factor: flags.slowFactor } } : {}),
+    definitions: {
+      modules: {
+        ...(flags.moduleCache !== undefined ? { dir: flags.moduleCache } : {}),
+        ...(flags.moduleCacheMb !== undefined ? { maxBytes: flags.moduleCacheMb * 1024 * 1024 } : {}),
+      },
+      ...(flags.shareCacheMb !== undefined ? { shareCacheBytes: flags.shareCacheMb * 1024 * 1024 } : {}),
+    },
   };
   log.info(`connecting to ${servers}`, { cluster: nats.cluster ?? 'default', prefix: nats.prefix ?? 'armada', timeoutMs: flags.connectTimeout });
   // Loaded here, not at the top, so `armada --help` does not pay for the scheduler.

@@ -140,6 +140,7 @@ export class Master extends Actor<MasterMsg> {
     // Should the machine join again it has forgotten what it was sent: ship definitions again.
     for (const slot of member.slots) this.shipped.forget(slot.key);
     let placedAgain = 0;
+    for (const slot of member.slots) this.shipped.forget(slot.key);
     for (const job of this.jobs.values()) {
       for (const [index, entry] of job.inFlight) {
         if (entry.machine !== msg.id) continue;
