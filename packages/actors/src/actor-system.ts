@@ -5,29 +5,23 @@ import { ActorCell, type Envelope } from './actor-cell.js';
 import { ActorRef, type AskOptions, type RefOwner } from './actor-ref.js';
 import { CborSerializer } from './cbor-serializer.js';
 import { SystemClock, type Clock } from './clock.js';
-import { Deadlines } from './deadlines.js';
 import { DeadLetters } from './dead-letters.js';
-import {
-  ActorNameTakenError,
-  ActorNotFoundError,
-  AskTimeoutError,
-  InvalidArgumentError,
-  NoRespondersError,
-  SerializationError,
-  TransportClosedError,
-  type ErrorClass,
-} from './errors.js';
+import { DeathWatch } from './death-watch.js';
+import { EndpointReader } from './endpoint-reader.js';
+import { EndpointWriter } from './endpoint-writer.js';
+import { ActorNameTakenError, ActorNotFoundError, InvalidArgumentError, TransportClosedError, type ErrorClass } from './errors.js';
 import { checkActorName, formatAddress, nodeId, randomNodeId, type ActorPath, type Address, type NodeId } from './ids.js';
 import { InMemoryNetwork } from './in-memory-network.js';
 import { InMemoryTransport } from './in-memory-transport.js';
 import { ConsoleLogger, type Logger } from './logger.js';
 import { MAILBOX_DEFAULTS, type MailboxOptions } from './mailbox.js';
+import { PendingAsk, PendingAsks } from './pending-asks.js';
 import type { RefResolver, Serializer } from './serializer.js';
 import { DEFAULT_SUPERVISOR_STRATEGY, type SupervisorStrategy } from './supervision.js';
 import type { SystemInternals } from './system-internals.js';
 import { Tokens } from './tokens.js';
-import type { Transport, TransportHandlers } from './transport.js';
-import { Kind, isWireEnvelope, isWireReply, type WireEnvelope, type WireReply } from './wire.js';
+import type { Transport } from './transport.js';
+import { Kind, TEMP_PATH } from './wire.js';
 
 /** A value registered in the container of one spawned actor (and its restarts). */
 export interface Provider {
@@ -96,16 +90,6 @@ export interface SystemStats {
   actors: number;
 }
 
-interface Pending {
-  /** The node the request went to, to name it when nobody serves it. */
-  readonly node: NodeId;
-  /** Where the request went, for the timeout error. */
-  readonly target: Address;
-  readonly timeoutMs: number;
-  settle(ok: boolean, value: unknown): void;
-}
-
-const TEMP = '/temp/';
 const USER = '/user';
 
 /**
@@ -125,16 +109,15 @@ export class ActorSystem implements RefOwner {
   readonly deadLetters: DeadLetters;
   /** The transport linking this node to others; closed by `terminate()`. */
   readonly transport: Transport;
-  private readonly serializer: Serializer;
   private readonly askTimeoutMs: number;
   private readonly defaultSupervisor: SupervisorStrategy;
   private readonly defaultMailbox: Required<MailboxOptions>;
   private readonly cells = new Map<string, ActorCell<unknown>>();
   private readonly topLevel = new Map<string, ActorCell<unknown>>();
-  private readonly pending = new Map<string, Pending>();
-  private readonly deadlines: Deadlines;
-  private readonly correlationPrefix = Math.random().toString(36).slice(2, 6);
-  private correlationCounter = 0;
+  private readonly pending: PendingAsks;
+  private readonly writer: EndpointWriter;
+  private readonly deathWatch: DeathWatch;
+  private readonly reader: EndpointReader;
   private nameCounter = 0;
   private malformed = 0;
   private closed = false;
@@ -147,14 +130,18 @@ export class ActorSystem implements RefOwner {
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? new ConsoleLogger(undefined, name);
     this.transport = options.transport ?? new InMemoryTransport(options.network ?? new InMemoryNetwork());
-    this.serializer = options.serializer ?? new CborSerializer({ errors: options.errors ?? [] });
+    const serializer = options.serializer ?? new CborSerializer({ errors: options.errors ?? [] });
     this.askTimeoutMs = positive(options.askTimeoutMs ?? DEFAULTS.askTimeoutMs, 'askTimeoutMs');
     this.defaultSupervisor = options.supervisor ?? DEFAULT_SUPERVISOR_STRATEGY;
     this.defaultMailbox = { ...MAILBOX_DEFAULTS, ...options.mailbox };
     this.deadLetters = new DeadLetters(this.log);
-    this.deadlines = new Deadlines(this.clock, (id, timeoutMs) => {
-      const entry = this.pending.get(id);
-      if (entry !== undefined) this.settle(id, false, new AskTimeoutError(formatAddress(entry.target), timeoutMs));
+    this.pending = new PendingAsks(this.clock);
+    this.writer = new EndpointWriter(this.transport, serializer, this.log);
+    this.deathWatch = new DeathWatch(this.node, this.cells, this.pending, this.writer, this.askTimeoutMs);
+    this.reader = new EndpointReader(serializer, this.resolveRef, this.pending, this.writer, this.deathWatch, {
+      deliver: (path, envelope) => this.deliverLocal(path, envelope),
+      deliverBroadcast: (path, envelope) => this.cells.get(path)?.enqueue(envelope),
+      dropMalformed: (data, error) => this.dropMalformed(data, error),
     });
     this.container = (options.container ?? rootContainer).createChildContainer();
     this.container.register(Tokens.ActorSystem, { useValue: this });
@@ -169,9 +156,9 @@ export class ActorSystem implements RefOwner {
       throughput,
       spawnChild: (parent, actor, opts) => this.spawnCell(parent, actor, opts),
       undeliverable: (recipient, envelope, error) => this.undeliverable(recipient, envelope, error),
-      watch: (target, watcher) => this.watch(target, watcher),
-      unwatch: (target, watcher) => this.unwatch(target, watcher),
-      notifyTerminated: (watcher, watchee, existed) => this.notifyTerminated(watcher, watchee, existed),
+      watch: (target, watcher) => this.deathWatch.watch(target, watcher),
+      unwatch: (target, watcher) => this.deathWatch.unwatch(target, watcher),
+      notifyTerminated: (watcher, watchee, existed) => this.deathWatch.notifyTerminated(watcher, watchee, existed),
       removed: (cell) => this.removed(cell),
     };
   }
@@ -179,12 +166,13 @@ export class ActorSystem implements RefOwner {
   /** Creates a system and starts its transport. Rejects if the transport cannot start. */
   static async create(options: ActorSystemOptions = {}): Promise<ActorSystem> {
     const system = new ActorSystem(options);
-    const handlers: TransportHandlers = {
-      onMessage: (data) => system.onMessage(data),
-      onReply: (correlationId, data) => system.onReply(correlationId, data),
-      onUndeliverable: (correlationId) => system.unreachable(correlationId),
-    };
-    await system.transport.start(system.node, handlers);
+    // Bound, so a transport may keep the handlers apart from their object.
+    const reader = system.reader;
+    await system.transport.start(system.node, {
+      onMessage: (data) => reader.onMessage(data),
+      onReply: (correlationId, data) => reader.onReply(correlationId, data),
+      onUndeliverable: (correlationId) => reader.onUndeliverable(correlationId),
+    });
     return system;
   }
 
@@ -227,8 +215,7 @@ export class ActorSystem implements RefOwner {
     if (this.closed) return;
     await Promise.all([...this.topLevel.values()].map((cell) => cell.requestStop()));
     this.closed = true;
-    for (const id of [...this.pending.keys()]) this.settle(id, false, new TransportClosedError('actor system terminated'));
-    this.deadlines.clear();
+    this.pending.closeAll(() => new TransportClosedError('actor system terminated'));
     await this.transport.close();
   }
 
@@ -241,7 +228,7 @@ export class ActorSystem implements RefOwner {
   broadcast(path: string, message: unknown, sender?: ActorRef<unknown>): void {
     if (!path.startsWith('/')) throw new InvalidArgumentError(`actor path must start with "/": ${path}`);
     try {
-      this.transport.broadcast(this.encode([Kind.Broadcast, path as ActorPath, message, sender ?? null]));
+      this.writer.broadcast([Kind.Broadcast, path as ActorPath, message, sender ?? null]);
     } catch (error) {
       this.log.warn('broadcast not sent', { path, error });
     }
@@ -256,11 +243,8 @@ export class ActorSystem implements RefOwner {
       return;
     }
     try {
-      if (target.path.startsWith(TEMP)) {
-        this.transport.reply(target.node, target.path.slice(TEMP.length), this.encodeReply(true, message));
-      } else {
-        this.transport.send(target.node, this.encode([Kind.Tell, target.path, message, sender ?? null]));
-      }
+      if (target.path.startsWith(TEMP_PATH)) this.writer.answer(target.node, target.path.slice(TEMP_PATH.length), message);
+      else this.writer.send(target.node, [Kind.Tell, target.path, message, sender ?? null]);
     } catch (error) {
       this.deadLetter(target, message, sender, error);
     }
@@ -278,26 +262,26 @@ export class ActorSystem implements RefOwner {
         reject(new TransportClosedError('actor system terminated'));
         return;
       }
-      const id = this.correlationPrefix + (++this.correlationCounter).toString(36);
-      this.track(id, { node: target.node, target, timeoutMs, settle: (ok, value) => (ok ? resolve(value) : reject(value)) });
+      const id = this.pending.nextId();
+      this.pending.track(new PendingAsk(id, target, timeoutMs, resolve, reject));
       // The temporary reply ref is only made when something can see it.
       const local = target.node === this.node;
-      const replyTo = local || typeof build === 'function' ? this.refFor({ node: this.node, path: (TEMP + id) as ActorPath }) : undefined;
+      const replyTo = local || typeof build === 'function' ? this.refFor({ node: this.node, path: (TEMP_PATH + id) as ActorPath }) : undefined;
       let message: unknown;
       try {
         message = typeof build === 'function' ? (build as (r: ActorRef<unknown>) => unknown)(replyTo!) : build;
       } catch (error) {
-        this.settle(id, false, error);
+        this.pending.settle(id, false, error);
         return;
       }
       if (local) {
-        this.deliverLocal(target.path, { message, sender: replyTo, reply: (ok, value) => this.settle(id, ok, value) });
+        this.deliverLocal(target.path, { message, sender: replyTo, reply: (ok, value) => this.pending.settle(id, ok, value) });
         return;
       }
       try {
-        this.transport.send(target.node, this.encode([Kind.Ask, target.path, message, id, this.node]), id);
+        this.writer.send(target.node, [Kind.Ask, target.path, message, id, this.node], id);
       } catch (error) {
-        this.settle(id, false, error);
+        this.pending.settle(id, false, error);
       }
     });
   }
@@ -348,8 +332,8 @@ export class ActorSystem implements RefOwner {
   }
 
   private deliverLocal(path: ActorPath, envelope: Envelope): void {
-    if (path.startsWith(TEMP)) {
-      this.settle(path.slice(TEMP.length), true, envelope.message);
+    if (path.startsWith(TEMP_PATH)) {
+      this.pending.settle(path.slice(TEMP_PATH.length), true, envelope.message);
       return;
     }
     const cell = this.cells.get(path);
@@ -366,165 +350,6 @@ export class ActorSystem implements RefOwner {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     if (!(error instanceof ActorNotFoundError)) this.log.warn('message not delivered', { to: formatAddress(recipient), reason });
     this.deadLetters.publish({ recipient, message, sender, reason });
-  }
-
-  /** Registers a request waiting for one reply, with its deadline. */
-  private track(id: string, entry: Pending): void {
-    this.pending.set(id, entry);
-    this.deadlines.add(id, entry.timeoutMs);
-  }
-
-  /** Settles a pending ask or watch once; later settlements of the same id are ignored. */
-  private settle(id: string, ok: boolean, value: unknown): void {
-    const entry = this.pending.get(id);
-    if (entry === undefined) return;
-    this.pending.delete(id);
-    this.deadlines.remove(id, entry.timeoutMs);
-    entry.settle(ok, value);
-  }
-
-  /** The transport found no node serving the target of request `id`. */
-  private unreachable(id: string): void {
-    const entry = this.pending.get(id);
-    if (entry !== undefined) this.settle(id, false, new NoRespondersError(entry.node));
-  }
-
-  // --- death watch ---
-
-  private watch(target: ActorRef<unknown>, watcher: ActorRef<unknown>): void {
-    if (target.address.node === this.node) {
-      const cell = this.cells.get(target.address.path);
-      if (cell === undefined) this.notifyTerminated(watcher, target, false);
-      else cell.watchers.set(watcher.toString(), watcher);
-      return;
-    }
-    // The remote node acknowledges with whether the actor exists; an unknown node fails fast.
-    const id = this.correlationPrefix + (++this.correlationCounter).toString(36);
-    this.track(id, {
-      node: target.address.node,
-      target: target.address,
-      timeoutMs: this.askTimeoutMs,
-      settle: (ok, value) => {
-        // An ack without an answer in time proves nothing, so only "absent" and "unreachable" count.
-        const absent = ok ? value === false : !(value instanceof AskTimeoutError);
-        if (absent) this.notifyTerminated(watcher, target, false);
-      },
-    });
-    try {
-      this.transport.send(target.address.node, this.encode([Kind.Watch, target.address.path, watcher, id]), id);
-    } catch (error) {
-      this.settle(id, false, error);
-    }
-  }
-
-  private unwatch(target: ActorRef<unknown>, watcher: ActorRef<unknown>): void {
-    if (target.address.node === this.node) {
-      this.cells.get(target.address.path)?.watchers.delete(watcher.toString());
-      return;
-    }
-    this.sendQuietly(target.address.node, [Kind.Unwatch, target.address.path, watcher]);
-  }
-
-  private notifyTerminated(watcher: ActorRef<unknown>, watchee: ActorRef<unknown>, existed: boolean): void {
-    if (watcher.address.node === this.node) this.cells.get(watcher.address.path)?.watcheeTerminated(watchee, existed);
-    else this.sendQuietly(watcher.address.node, [Kind.Terminated, watcher.address.path, watchee, existed]);
-  }
-
-  private sendQuietly(node: NodeId, envelope: WireEnvelope): void {
-    try {
-      this.transport.send(node, this.encode(envelope));
-    } catch (error) {
-      this.log.warn('system message not sent', { to: node, error });
-    }
-  }
-
-  // --- the wire ---
-
-  private encode(envelope: WireEnvelope): Uint8Array {
-    return this.serializer.encode(envelope);
-  }
-
-  private encodeReply(ok: boolean, value: unknown): Uint8Array {
-    const reply: WireReply = [ok ? 1 : 0, value];
-    return this.serializer.encode(reply);
-  }
-
-  private onMessage(data: Uint8Array): void {
-    let envelope: unknown;
-    try {
-      envelope = this.serializer.decode(data, this.resolveRef);
-    } catch (error) {
-      this.dropMalformed(data, error);
-      return;
-    }
-    if (!isWireEnvelope(envelope)) {
-      this.dropMalformed(data, new SerializationError('not an envelope'));
-      return;
-    }
-    switch (envelope[0]) {
-      case Kind.Tell:
-        this.deliverLocal(envelope[1], { message: envelope[2], sender: envelope[3] ?? undefined, reply: undefined });
-        return;
-      case Kind.Broadcast:
-        this.cells.get(envelope[1])?.enqueue({ message: envelope[2], sender: envelope[3] ?? undefined, reply: undefined });
-        return;
-      case Kind.Ask: {
-        const [, path, message, id, replyNode] = envelope;
-        const replyTo = this.refFor({ node: replyNode, path: (TEMP + id) as ActorPath });
-        this.deliverLocal(path, { message, sender: replyTo, reply: (ok, value) => this.replyRemote(replyNode, id, ok, value) });
-        return;
-      }
-      case Kind.Watch: {
-        const [, path, watcher, id] = envelope;
-        const cell = this.cells.get(path);
-        if (cell !== undefined) cell.watchers.set(watcher.toString(), watcher);
-        this.replyRemote(watcher.address.node, id, true, cell !== undefined);
-        return;
-      }
-      case Kind.Unwatch:
-        this.cells.get(envelope[1])?.watchers.delete(envelope[2].toString());
-        return;
-      case Kind.Terminated:
-        this.cells.get(envelope[1])?.watcheeTerminated(envelope[2], envelope[3]);
-        return;
-    }
-  }
-
-  private replyRemote(node: NodeId, id: string, ok: boolean, value: unknown): void {
-    let data: Uint8Array;
-    try {
-      data = this.encodeReply(ok, value);
-    } catch (error) {
-      // The reply itself cannot travel: tell the asker why instead of letting it time out.
-      data = this.encodeReply(false, error);
-    }
-    try {
-      this.transport.reply(node, id, data);
-    } catch (error) {
-      try {
-        this.transport.reply(node, id, this.encodeReply(false, error));
-      } catch (again) {
-        this.log.warn('reply not sent', { to: node, error: again });
-      }
-    }
-  }
-
-  private onReply(id: string, data: Uint8Array): void {
-    if (!this.pending.has(id)) return;
-    let reply: unknown;
-    try {
-      reply = this.serializer.decode(data, this.resolveRef);
-    } catch (error) {
-      this.dropMalformed(data, error);
-      this.settle(id, false, error);
-      return;
-    }
-    if (!isWireReply(reply)) {
-      this.dropMalformed(data, new SerializationError('not a reply'));
-      this.settle(id, false, new SerializationError('malformed reply'));
-      return;
-    }
-    this.settle(id, reply[0] === 1, reply[1]);
   }
 
   private dropMalformed(data: Uint8Array, error: unknown): void {

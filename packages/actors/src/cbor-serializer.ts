@@ -1,5 +1,6 @@
 import { Encoder, addExtension } from 'cbor-x';
 import { ActorRef } from './actor-ref.js';
+import { encodeSimpleArray } from './cbor-fast-path.js';
 import { ACTOR_ERRORS, RemoteError, SerializationError, type ErrorClass } from './errors.js';
 import type { ActorPath, Address, NodeId } from './ids.js';
 import type { RefResolver, Serializer } from './serializer.js';
@@ -140,7 +141,7 @@ export class CborSerializer implements Serializer {
   /** CBOR bytes for `value`; throws `SerializationError` for what cbor-x cannot encode (functions, symbols, cycles). */
   encode(value: unknown): Uint8Array {
     try {
-      return this.encoder.encode(value);
+      return encodeSimpleArray(value) ?? this.encoder.encode(value);
     } catch (cause) {
       throw new SerializationError(`cannot encode message: ${(cause as Error)?.message ?? String(cause)}`, cause);
     }

@@ -17,9 +17,24 @@ export type WireEnvelope =
 
 export type WireReply = [ok: 0 | 1, value: unknown];
 
+/**
+ * Paths under this prefix name the temporary reply ref of an ask (`/temp/<correlationId>`):
+ * telling it settles the ask instead of reaching an actor.
+ */
+export const TEMP_PATH = '/temp/';
+
 const NODE = /^[A-Za-z0-9_-]{1,128}$/;
 const CORRELATION = /^[A-Za-z0-9_-]{1,64}$/;
 const isPath = (v: unknown): v is ActorPath => typeof v === 'string' && v.startsWith('/') && v.length <= 4096;
+
+/** The last reply node that passed the check: asks mostly come from the same few nodes. */
+let lastReplyNode = '';
+function isReplyNode(v: unknown): boolean {
+  if (v === lastReplyNode) return true;
+  if (typeof v !== 'string' || !NODE.test(v)) return false;
+  lastReplyNode = v;
+  return true;
+}
 
 /** Checks the shape of a decoded envelope; anything else is malformed input to drop. */
 export function isWireEnvelope(value: unknown): value is WireEnvelope {
@@ -29,7 +44,7 @@ export function isWireEnvelope(value: unknown): value is WireEnvelope {
     case Kind.Broadcast:
       return value.length === 4 && (value[3] === null || value[3] instanceof ActorRef);
     case Kind.Ask:
-      return value.length === 5 && typeof value[3] === 'string' && CORRELATION.test(value[3]) && typeof value[4] === 'string' && NODE.test(value[4]);
+      return value.length === 5 && typeof value[3] === 'string' && CORRELATION.test(value[3]) && isReplyNode(value[4]);
     case Kind.Watch:
       return value.length === 4 && value[2] instanceof ActorRef && typeof value[3] === 'string' && CORRELATION.test(value[3]);
     case Kind.Unwatch:

@@ -92,6 +92,25 @@ describe('ActorSystem', () => {
     expect(letters.map((l) => l.message)).to.deep.equal(['lost']);
   });
 
+  it('answers a remote ask told to context.sender, once, and ignores a second answer', async () => {
+    class Doubler extends Actor<number> {
+      receive(n: number): void {
+        const sender = this.context.sender!;
+        expect(sender.address.path.startsWith('/temp/')).to.equal(true);
+        sender.tell(n * 2);
+        sender.tell(n * 3);
+      }
+    }
+    const a = await systems.create();
+    const b = await systems.create();
+    b.spawn(Doubler, { name: 'doubler' });
+    const ref = a.ref<number>(b.node, '/user/doubler');
+    expect(await Promise.all([ref.ask<number>(1), ref.ask<number>(2), ref.ask<number>(3)])).to.deep.equal([2, 4, 6]);
+    // Replies keep their order per pair, so the late second answers have arrived by the next reply.
+    expect(await ref.ask<number>(4)).to.equal(8);
+    expect(a.stats()).to.include({ pendingAsks: 0, malformedMessages: 0 });
+  });
+
   it('rejects an ask to a missing remote actor with ActorNotFoundError', async () => {
     const a = await systems.create();
     const b = await systems.create();

@@ -11,6 +11,8 @@ export interface SimulatedNetworkOptions {
   readonly minDelayMs?: number;
   /** Longest delay of a message, in simulated milliseconds. */
   readonly maxDelayMs?: number;
+  /** A fixed delay for the link `from` → `to` instead of a random one; `undefined` keeps the random one. */
+  readonly linkDelayMs?: (from: NodeId, to: NodeId) => number | undefined;
 }
 
 /** Defaults of {@link SimulatedNetworkOptions}: delays of 0..5 simulated ms, seed 1. */
@@ -72,6 +74,7 @@ export class SimulatedNetwork {
   private readonly random: () => number;
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly linkDelayMs: ((from: NodeId, to: NodeId) => number | undefined) | undefined;
   private seq = 0;
   private counts = { sent: 0, delivered: 0, dropped: 0, undeliverable: 0 };
 
@@ -88,6 +91,7 @@ export class SimulatedNetwork {
     this.minDelayMs = o.minDelayMs;
     this.maxDelayMs = o.maxDelayMs;
     this.random = options.random ?? mulberry32(o.seed);
+    this.linkDelayMs = options.linkDelayMs;
   }
 
   /** The nodes on the network now. */
@@ -159,7 +163,7 @@ export class SimulatedNetwork {
     }
     const key = `${from} ${to}`;
     // A later message on a pair never overtakes an earlier one; ties keep send order by seq.
-    const at = Math.max(this.clock.now() + this.delay(), this.lastAt.get(key) ?? -Infinity);
+    const at = Math.max(this.clock.now() + (this.linkDelayMs?.(from, to) ?? this.delay()), this.lastAt.get(key) ?? -Infinity);
     this.lastAt.set(key, at);
     this.insert({ at, seq: this.seq++, from, to, reply, data, correlationId });
     this.counts.sent++;

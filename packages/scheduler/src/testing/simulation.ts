@@ -14,7 +14,7 @@ import type { StealPolicy } from '../stealing/steal-policy.js';
 import { SimulationStalledError, SimulationTimeoutError } from './errors.js';
 import { mulberry32 } from './mulberry32.js';
 import { SimulatedExecutor, type BatchEvent, type PacketCost } from './simulated-executor.js';
-import { SimulatedNetwork } from './simulated-network.js';
+import { SimulatedNetwork, type SimulatedNetworkOptions } from './simulated-network.js';
 import { SimulatedTransport } from './simulated-transport.js';
 import { SimulationClock } from './simulation-clock.js';
 
@@ -30,6 +30,8 @@ export interface SimulationOptions {
   readonly minDelayMs?: number;
   /** Longest message delay, in simulated milliseconds. Default 5. */
   readonly maxDelayMs?: number;
+  /** Fixed delays per link (`master`, `machine-<i>`), instead of the random ones; see `SimulatedNetworkOptions`. */
+  readonly linkDelayMs?: SimulatedNetworkOptions['linkDelayMs'];
   /** Simulated run time of each packet before the slow-down; default 1 ms. */
   readonly cost?: PacketCost;
   /** Kills a worker's simulated thread when it starts a packet for which this returns true. */
@@ -139,6 +141,7 @@ export class Simulation {
       random: fork(),
       ...(o.minDelayMs !== undefined ? { minDelayMs: o.minDelayMs } : {}),
       ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}),
+      ...(o.linkDelayMs !== undefined ? { linkDelayMs: o.linkDelayMs } : {}),
     });
     const executors = SimulatedExecutor.factory(clock, {
       ...(o.cost !== undefined ? { cost: o.cost } : {}),

@@ -115,6 +115,26 @@ describe('SimulatedNetwork', () => {
     expect(order.filter((x) => x === 'a')).to.have.length(20);
   });
 
+  it('delays a link by its fixed delay when one is given, and the others randomly', async () => {
+    const clock = new SimulatedClock();
+    const network = new SimulatedNetwork(clock, { seed: 5, minDelayMs: 1, maxDelayMs: 2, linkDelayMs: (from, to) => (to === 'far' ? 20 : from === 'far' ? 30 : undefined) });
+    const [near, far] = await nodes(network, 'near', 'far');
+    const arrivals: Array<[string, number]> = [];
+    near!.box.handlers.onMessage = () => arrivals.push(['near', clock.now()]);
+    far!.box.handlers.onMessage = () => arrivals.push(['far', clock.now()]);
+    near!.transport.send(far!.id, Uint8Array.of(1));
+    far!.transport.send(near!.id, Uint8Array.of(2));
+    near!.transport.send(near!.id, Uint8Array.of(3));
+    await drain(clock, network);
+    expect(arrivals).to.have.length(3);
+    expect(arrivals[0]![0]).to.equal('near');
+    expect(arrivals[0]![1]).to.be.within(1, 2);
+    expect(arrivals.slice(1)).to.deep.equal([
+      ['far', 20],
+      ['near', 30],
+    ]);
+  });
+
   it('gives the same deliveries at the same times for the same seed', async () => {
     const trace = async (seed: number) => {
       const clock = new SimulatedClock();

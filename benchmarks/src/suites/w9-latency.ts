@@ -1,0 +1,253 @@
+/**
+ * Suite `w9-latency` (WORKLOADS.md W9, DLisp's untested LowLatency case): the W3 job (task i
+ * costs 1 + (i mod 40) ms, a timer) over 4 machines x 4 agents, two near the master (0.1 ms one
+ * way) and two far (20 ms one way). Makespan per placement mode, stealing on and off, twice:
+ *
+ * - simulation (`@armada/scheduler/testing`): every node has a distance to the hub (master 0,
+ *   near `--near-ms`, far `--far-ms`) and a message between two nodes takes the sum of theirs;
+ *   repeats vary the seed;
+ * - real processes: far machines reach `nats-server` through a TCP proxy in this process that
+ *   delays every chunk by `--far-ms` each way; near machines connect directly when `--near-ms` is
+ *   below 1 ms (loopback is about 0.1 ms, and timers cannot wait less than 1 ms), else through a
+ *   proxy of their own.
+ *
+ * The baseline is round-robin with stealing off; the headline is the best configuration's speedup
+ * over it in real processes (target >= 1.3x).
+ */
+import { Mode, type ModeName } from '@armada/scheduler';
+import { Simulation } from '@armada/scheduler/testing';
+import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
+import { Cluster } from '@armada/scheduler';
+import {
+  formatFixed,
+  formatNumber,
+  intFlag,
+  median,
+  printTable,
+  round,
+  startMachineProcesses,
+  stopAll,
+  withTimeout,
+  writeResults,
+  type ChildHandle,
+  type MachineReady,
+  type Suite,
+  type SuiteValues,
+} from '../lib/index.js';
+import { startDelayProxy, type DelayProxy } from '../lib/delay-proxy.js';
+
+const SUITE = 'w9-latency';
+const TARGET = 'best mode >= 1.3x faster than round-robin without stealing';
+const MODES: readonly ModeName[] = [Mode.RoundRobin, Mode.LowLatency, Mode.ByMemory];
+
+interface Params {
+  tasks: number;
+  near: number;
+  far: number;
+  agents: number;
+  nearMs: number;
+  farMs: number;
+  repeats: number;
+  timeoutMs: number;
+  skipReal: boolean;
+}
+
+interface Config {
+  mode: ModeName;
+  stealing: boolean;
+}
+
+interface Run extends Config {
+  where: 'simulation' | 'processes';
+  repeat: number;
+  makespanMs: number;
+  /** Packets that ran on far machines, where known (simulation). */
+  farPackets?: number;
+}
+
+const cost = (i: number) => 1 + (i % 40);
+
+/** The task of the real runs: sleeps 1 + (i mod 40) ms. Shipped as source, so the constants are literals. */
+const skewed = async (i: number): Promise<number> => {
+  await new Promise((r) => setTimeout(r, 1 + (i % 40)));
+  return i;
+};
+
+function readParams(values: SuiteValues): Params {
+  const nearMs = Number(values['near-ms']);
+  const farMs = Number(values['far-ms']);
+  if (!(nearMs >= 0) || !(farMs >= 0)) throw new Error('--near-ms and --far-ms must be numbers >= 0');
+  return {
+    tasks: intFlag(values, 'tasks'),
+    near: intFlag(values, 'near'),
+    far: intFlag(values, 'far'),
+    agents: intFlag(values, 'agents'),
+    nearMs,
+    farMs,
+    repeats: intFlag(values, 'repeats'),
+    timeoutMs: intFlag(values, 'timeout'),
+    skipReal: values['skip-real'] === true,
+  };
+}
+
+const label = (c: Config) => `${c.mode}, stealing ${c.stealing ? 'on' : 'off'}`;
+
+function checkIdentity(out: readonly number[], tasks: number): void {
+  if (out.length !== tasks || out.some((v, i) => v !== i)) throw new Error('dmap returned wrong results');
+}
+
+async function simulate(params: Params, configs: readonly Config[]): Promise<Run[]> {
+  const machines = params.near + params.far;
+  // Machine i < near is near; the master and near machines sit by the hub.
+  const distance = (node: string) => {
+    if (!node.startsWith('machine-')) return 0;
+    return Number(node.slice('machine-'.length)) < params.near ? params.nearMs : params.farMs;
+  };
+  const inputs = Array.from({ length: params.tasks }, (_, i) => i);
+  const runs: Run[] = [];
+  for (let repeat = 1; repeat <= params.repeats; repeat++) {
+    for (const config of configs) {
+      let farPackets = 0;
+      const sim = await Simulation.start({
+        machines,
+        agentsPerMachine: params.agents,
+        seed: repeat,
+        cost: (arg) => cost(arg as number),
+        linkDelayMs: (from, to) => distance(from) + distance(to),
+        onBatch: (event) => {
+          if (Number(event.executor.slice('machine-'.length).split('/')[0]) >= params.near) farPackets += event.args.length;
+        },
+        maxSimulatedMs: 600_000,
+      });
+      try {
+        const start = sim.now;
+        checkIdentity(await sim.run(sim.cluster.dmap((x: number) => x, inputs, { mode: config.mode, stealing: config.stealing })), params.tasks);
+        runs.push({ ...config, where: 'simulation', repeat, makespanMs: sim.now - start, farPackets });
+      } finally {
+        await sim.close();
+      }
+    }
+  }
+  return runs;
+}
+
+async function onProcesses(params: Params, configs: readonly Config[]): Promise<Run[]> {
+  let server: NatsServerHandle | undefined;
+  const proxies: DelayProxy[] = [];
+  let machines: ChildHandle<MachineReady>[] = [];
+  let cluster: Cluster | undefined;
+  try {
+    server = await startNatsServer();
+    const nearProxy = params.nearMs >= 1 ? await startDelayProxy({ targetPort: server.port, oneWayMs: params.nearMs }) : undefined;
+    const farProxy = await startDelayProxy({ targetPort: server.port, oneWayMs: params.farMs });
+    proxies.push(...(nearProxy !== undefined ? [nearProxy] : []), farProxy);
+    machines = [
+      ...(await startMachineProcesses(nearProxy?.url ?? server.url, params.near, { agents: params.agents, namePrefix: 'near' })),
+      ...(await startMachineProcesses(farProxy.url, params.far, { agents: params.agents, namePrefix: 'far' })),
+    ];
+    cluster = await Cluster.start({ nats: server.url });
+    await cluster.waitForMachines(params.near + params.far, 30_000);
+    const inputs = Array.from({ length: params.tasks }, (_, i) => i);
+    // Untimed: loads every worker thread and ships the function.
+    checkIdentity(await withTimeout(cluster.dmap(skewed, inputs.slice(0, 64)), params.timeoutMs, 'warm-up'), 64);
+    const runs: Run[] = [];
+    for (let repeat = 1; repeat <= params.repeats; repeat++) {
+      const shift = (repeat - 1) % configs.length;
+      for (const config of [...configs.slice(shift), ...configs.slice(0, shift)]) {
+        const start = performance.now();
+        checkIdentity(await withTimeout(cluster.dmap(skewed, inputs, { mode: config.mode, stealing: config.stealing }), params.timeoutMs, label(config)), params.tasks);
+        const makespanMs = performance.now() - start;
+        runs.push({ ...config, where: 'processes', repeat, makespanMs });
+        console.log(`processes, repeat ${repeat}/${params.repeats}, ${label(config)}: ${formatFixed(makespanMs / 1000, 3)} s`);
+      }
+    }
+    return runs;
+  } finally {
+    await cluster?.close().catch((error: unknown) => console.error('closing the cluster failed:', error));
+    await stopAll(machines);
+    for (const proxy of proxies) await proxy.close();
+    await server?.stop();
+  }
+}
+
+async function run(values: SuiteValues): Promise<void> {
+  const params = readParams(values);
+  const configs: Config[] = MODES.flatMap((mode) => [true, false].map((stealing) => ({ mode, stealing })));
+  const workers = (params.near + params.far) * params.agents;
+  let work = 0;
+  for (let i = 0; i < params.tasks; i++) work += cost(i);
+  const lbMs = Math.max(work / workers, 40);
+  console.log(
+    `suite ${SUITE}: ${formatNumber(params.tasks)} tasks of 1 + (i mod 40) ms on ${params.near} near (${params.nearMs} ms) + ${params.far} far (${params.farMs} ms) ` +
+      `machines x ${params.agents} agents; LB ${formatFixed(lbMs / 1000, 3)} s; ${configs.length} configurations x ${params.repeats} repeats`,
+  );
+
+  const simRuns = await simulate(params, configs);
+  const realRuns = params.skipReal ? [] : await onProcesses(params, configs);
+  const wheres = params.skipReal ? (['simulation'] as const) : (['simulation', 'processes'] as const);
+
+  const medianOf = (where: Run['where'], c: Config) => median([...simRuns, ...realRuns].filter((r) => r.where === where && r.mode === c.mode && r.stealing === c.stealing).map((r) => r.makespanMs));
+  const table = wheres.flatMap((where) => {
+    const baseline = medianOf(where, { mode: Mode.RoundRobin, stealing: false });
+    return configs.map((c) => {
+      const makespanMs = medianOf(where, c);
+      const far = simRuns.filter((r) => where === 'simulation' && r.mode === c.mode && r.stealing === c.stealing).map((r) => r.farPackets ?? 0);
+      return { where, ...c, makespanMs, speedup: baseline / makespanMs, efficiency: lbMs / makespanMs, farShare: far.length > 0 ? median(far) / params.tasks : undefined };
+    });
+  });
+
+  console.log('');
+  printTable(
+    [`median of ${params.repeats}`, 'mode', 'stealing', 'makespan s', 'vs round-robin, no stealing', 'efficiency (LB / makespan)', 'packets on far machines'],
+    table.map((r) => [r.where, r.mode, r.stealing ? 'on' : 'off', formatFixed(r.makespanMs / 1000, 3), `${r.speedup.toFixed(2)}x`, r.efficiency.toFixed(3), r.farShare === undefined ? '-' : `${(100 * r.farShare).toFixed(0)} %`]),
+  );
+
+  const headlineWhere = params.skipReal ? 'simulation' : 'processes';
+  const candidates = table.filter((r) => r.where === headlineWhere);
+  const best = candidates.reduce((a, b) => (b.makespanMs < a.makespanMs ? b : a));
+  const baseline = candidates.find((r) => r.mode === Mode.RoundRobin && !r.stealing)!;
+  const headline = {
+    name: `best configuration (${best.mode}, stealing ${best.stealing ? 'on' : 'off'}) vs round-robin without stealing, ${headlineWhere}: makespan`,
+    value: round(best.makespanMs, 1),
+    unit: 'ms',
+    baseline: round(baseline.makespanMs, 1),
+    ratio: round(baseline.makespanMs / best.makespanMs, 3),
+    target: TARGET,
+  };
+  const path = await writeResults(SUITE, {
+    params: { ...params, lbMs: round(lbMs, 1), task: 'async (i) => { await new Promise((r) => setTimeout(r, 1 + (i % 40))); return i; }', links: 'a message between two nodes takes the sum of their distances to the hub' },
+    runs: [...simRuns, ...realRuns].map((r) => ({ ...r, makespanMs: round(r.makespanMs, 1) })),
+    medians: table.map((r) => ({ where: r.where, mode: r.mode, stealing: r.stealing, makespanMs: round(r.makespanMs, 1), speedupOverRoundRobinNoStealing: round(r.speedup, 3), efficiency: round(r.efficiency, 3), farShare: r.farShare === undefined ? null : round(r.farShare, 3) })),
+    headline,
+  });
+  console.log(`\n${headline.name}: ${headline.ratio}x (target ${TARGET})`);
+  console.log(`results: ${path}`);
+}
+
+export const w9LatencySuite: Suite = {
+  name: SUITE,
+  description: 'W9 near and far machines (simulated links and a delaying TCP proxy): makespan per mode, stealing on and off',
+  options: {
+    tasks: { type: 'string', default: '1000' },
+    near: { type: 'string', default: '2' },
+    far: { type: 'string', default: '2' },
+    agents: { type: 'string', default: '4' },
+    'near-ms': { type: 'string', default: '0.1' },
+    'far-ms': { type: 'string', default: '20' },
+    repeats: { type: 'string', default: '3' },
+    timeout: { type: 'string', default: '60000' },
+    'skip-real': { type: 'boolean', default: false },
+  },
+  usage: [
+    '--tasks N           tasks; task i costs 1 + (i mod 40) ms (default 1000)',
+    '--near N            near machines (default 2)',
+    '--far N             far machines (default 2)',
+    '--agents N          agents per machine (default 4)',
+    '--near-ms MS        one-way delay of a near machine (default 0.1)',
+    '--far-ms MS         one-way delay of a far machine (default 20)',
+    '--repeats N         runs of each configuration; medians are reported (default 3)',
+    '--timeout MS        limit for each real run (default 60000)',
+    '--skip-real         the simulation only, no processes',
+  ],
+  run,
+};
