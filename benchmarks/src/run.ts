@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, type Suite } from './lib/suite.js';
+import { report, REPORT_USAGE } from './report/report.js';
 import { SUITES } from './suites/index.js';
 
 function suiteList(): string {
@@ -19,6 +20,9 @@ function usage(): string {
     '',
     'suites:',
     suiteList(),
+    '',
+    'npm run bench -- --report [flags]: SVG charts from the results into benchmarks/report/',
+    ...REPORT_USAGE.map((line) => `  ${line}`),
     '',
     '<suite> --help shows the flags of a suite. Results go to benchmarks/results/<suite>.json.',
   ].join('\n');
@@ -38,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return 0;
   }
+  if (name === '--report') return runReport(rest);
   const suite = SUITES.find((s) => s.name === name);
   if (suite === undefined) {
     console.error(`unknown suite "${name}"; known suites: ${SUITES.map((s) => s.name).join(', ')}\n\n${usage()}`);
@@ -63,6 +68,20 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     console.error(`suite ${suite.name} failed:`, error);
+    return 1;
+  }
+}
+
+async function runReport(argv: string[]): Promise<number> {
+  try {
+    for (const line of await report(argv)) console.log(`${line.outcome === 'written' ? 'wrote  ' : 'skipped'} ${line.file}${line.outcome === 'skipped' ? `: ${line.note}` : ''}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${usage()}`);
+      return 2;
+    }
+    console.error('report failed:', error);
     return 1;
   }
 }

@@ -58,6 +58,8 @@ interface RunResult {
   /** Whether `done` ever went down between progress calls. */
   progressWentBack: boolean;
   kill?: { machine: string; atMs: number; doneAtKill: number; detectedAfterMs: number | undefined };
+  /** Results that arrived in each TIMELINE_BUCKET_MS after the start, for the recovery chart. */
+  timeline: number[];
 }
 
 interface RoundResult {
@@ -134,12 +136,16 @@ async function runOnce(url: string, params: Params, kind: Kind): Promise<RunResu
     let progressWentBack = false;
     let kill: RunResult['kill'];
     let killedAt = 0;
+    const timeline: number[] = [];
     const start = performance.now();
     const out = await withTimeout(
       cluster.dmap(fiveMs, inputs, {
         progress: (done, total) => {
           progressCalls++;
           if (done < lastDone) progressWentBack = true;
+          const bucket = Math.floor((performance.now() - start) / TIMELINE_BUCKET_MS);
+          while (timeline.length <= bucket) timeline.push(0);
+          timeline[bucket]! += Math.max(0, done - lastDone);
           lastDone = done;
           maxDone = Math.max(maxDone, done);
           if (kind === 'kill' && kill === undefined && done >= params.killAt * (total ?? params.packets)) {
@@ -171,6 +177,7 @@ async function runOnce(url: string, params: Params, kind: Kind): Promise<RunResu
       exactlyOnce: Math.max(0, correct - duplicates) / params.packets,
       progressCalls,
       progressWentBack,
+      timeline,
       ...(kill !== undefined ? { kill } : {}),
     };
   } finally {
@@ -304,6 +311,9 @@ async function run(values: SuiteValues): Promise<void> {
   }
 }
 
+/** Width of one bar of the results timeline. */
+const TIMELINE_BUCKET_MS = 100;
+
 function runJson(r: RunResult): Record<string, unknown> {
   return {
     makespanMs: round(r.makespanMs, 1),
@@ -320,6 +330,7 @@ function runJson(r: RunResult): Record<string, unknown> {
           detectedAfterMs: r.kill.detectedAfterMs === undefined ? null : round(r.kill.detectedAfterMs, 1),
         }
       : {}),
+    timeline: { bucketMs: TIMELINE_BUCKET_MS, results: r.timeline },
   };
 }
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { keygenCommand } from './commands/keygen.js';
@@ -33,6 +34,6 @@ ARMADA_TLS_CA, ARMADA_TLS_CERT, ARMADA_TLS_KEY, ARMADA_CLUSTER, ARMADA_PREFIX,
 ARMADA_CONNECT_TIMEOUT_MS; logging from ARMADA_LOG_FORMAT (text|json) and ARMADA_LOG_LEVEL.
 Exit codes: 0 done, 1 the command failed, 2 bad usage.`,
     );
-  for (const make of [machineCommand, statusCommand, demoCommand, runCommand, initCommand, keygenCommand]) program.addCommand(make(io, program));
+  for (const make of [machineCommand, statusCommand, dashboardCommand, demoCommand, runCommand, initCommand, keygenCommand]) program.addCommand(make(io, program));
   return program;
 }

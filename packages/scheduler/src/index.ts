@@ -14,6 +14,7 @@ export { MACHINE_DEFAULTS, type MachineSettings, type SlowWorkers } from './mach
 export { osStats, type StatsSource } from './machine/machine-stats.js';
 export { MASTER_DEFAULTS, type MasterSettings } from './master/master-settings.js';
 export type { ClusterView } from './master/protocol.js';
+export type { ActivityView, AgentActivity, StealActivity, DepartedMachine } from './master/activity.js';
 export { AGENT_DEFAULTS, type AgentSettings } from './agent/agent-settings.js';
 export type { NodeOptions } from './node-options.js';
 export * from './placement/index.js';

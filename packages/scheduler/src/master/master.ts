@@ -7,6 +7,7 @@ import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type MachineMsg } from '../machine/protocol.js';
 import { fromRanges } from '../packet-ranges.js';
 import { SchedulerTokens } from '../tokens.js';
+import { Activity } from './activity.js';
 import type { MasterCommand, WaitMachines } from './commands.js';
 import type { Job } from './job.js';
 import type { MasterSettings } from './master-settings.js';
@@ -33,6 +34,7 @@ type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type
 export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private readonly members = new Membership();
   private readonly jobs = new Map<string, Job>();
+  private readonly activity = new Activity();
   /** Definitions shipped per agent, across jobs: a second call of a function sends its hash only. */
   private readonly shipped = new ShippedDefinitions();
   /** Pending `waitForMachines` calls and their timeouts, cleared once settled so no timer outlives the master. */
@@ -204,6 +206,8 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private deregister(msg: Deregister): number {
     const member = this.members.remove(msg.id);
     if (member === undefined) return 0;
+    // Should the machine join again it has forgotten what it was sent: ship definitions again.
+    for (const slot of member.slots) this.shipped.forget(slot.key);
     let placedAgain = 0;
     for (const slot of member.slots) this.shipped.forget(slot.key);
     for (const job of this.jobs.values()) {
@@ -215,6 +219,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       }
     }
     this.context.log.info('machine left', { machine: member.name, id: member.id, placedAgain });
+    this.activity.left(member.id, member.name, 'left', `drained; ${placedAgain} placed again`, this.clock.now());
     this.sharePeers();
     // Peers that lent it packets whose move this master never heard of take them back.
     for (const other of this.members.all()) other.ref.tell({ type: 'machine-down', master: this.context.system.node, machine: msg.id });
@@ -241,6 +246,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     // If the machine comes back it has forgotten what it was sent: ship definitions again.
     for (const slot of member.slots) this.shipped.forget(slot.key);
     this.context.log.warn('machine declared dead', { machine: member.name, id, reason });
+    this.activity.left(id, member.name, 'dead', reason, this.clock.now());
     for (const job of this.jobs.values()) {
       for (const [index, entry] of job.inFlight) {
         if (entry.machine !== id) continue;
@@ -316,8 +322,12 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     // Acknowledged whatever happens next, so the agent stops sending it; a job gone is said so.
     msg.agent.tell({ type: 'results-ack', job: msg.job, seq: msg.seq, known: job !== undefined } satisfies AgentMsg);
     if (job === undefined) return;
+    const before = job.done;
     const failed = acceptResults(job, msg, (id) => this.members.get(id)?.name);
+    const agent = msg.agent.toString();
+    if (job.done > before) this.activity.accepted(agent, job.done - before, false);
     if (failed !== undefined) {
+      this.activity.accepted(agent, 1, true);
       this.fail(job, failed);
       return;
     }
@@ -334,7 +344,10 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     const job = this.jobs.get(msg.job);
     if (job === undefined) return;
     const released = recordMove(job, this.members, msg);
-    if (released.length > 0) msg.victim.tell({ type: 'release', job: job.id, indices: released } satisfies AgentMsg);
+    if (released.length > 0) {
+      this.activity.stolen(msg.victim.toString(), msg.thief.toString(), released.length);
+      msg.victim.tell({ type: 'release', job: job.id, indices: released } satisfies AgentMsg);
+    }
   }
 
   private fail(job: Job, error: Error): void {
@@ -371,9 +384,11 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         name: m.name,
         stats: m.stats,
         lastHeardMs: Math.round(now - m.lastHeard),
+        draining: m.draining === true,
         agents: m.slots.map((s) => ({ agent: s.key, queued: s.queued, outstanding: s.outstanding })),
       })),
       jobs: [...this.jobs.values()].map((j) => ({ id: j.id, done: j.done, total: j.total, inFlight: j.inFlight.size })),
+      activity: this.activity.view(now, this.settings.deadAfterMs),
       definitionsShipped: this.shipped.shipped,
     };
   }

@@ -52,6 +52,7 @@ import type { MachineRef } from '../machine/protocol.js';
 import type { PacketFailure } from '../packet.js';
 import type { PacketRanges } from '../packet-ranges.js';
 import type { MachineStats } from '../placement/placement-strategy.js';
+import type { ActivityView } from './activity.js';
 
 /** Where machines send `machine-hello` broadcasts: every master lives at this path on its node. */
 export const MASTER_PATH = '/user/armada-master';
@@ -160,10 +161,14 @@ export interface ClusterView {
     readonly stats: MachineStats;
     /** Milliseconds since the machine was last heard from. */
     readonly lastHeardMs: number;
+    /** The machine said it drains: it gets no new packets and leaves once its queues are empty. */
+    readonly draining: boolean;
     readonly agents: ReadonlyArray<{ readonly agent: string; readonly queued: number; readonly outstanding: number }>;
   }>;
   /** Running jobs of this master; `total` is `undefined` until a generator input is exhausted. */
   readonly jobs: ReadonlyArray<{ readonly id: JobId; readonly done: number; readonly total: number | undefined; readonly inFlight: number }>;
+  /** What this master counted since it started: results per agent, steals, departed machines. */
+  readonly activity: ActivityView;
   /** Function definitions this master shipped inline to agents so far (later calls send hashes). */
   readonly definitionsShipped: number;
 }
