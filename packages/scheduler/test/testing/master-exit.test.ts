@@ -16,7 +16,7 @@ describe('A master that closes normally', () => {
       await sim.advance(FAST.machine.masterTimeoutMs * 2);
       expect(logger.count('warn', 'master stopped answering')).to.equal(0);
       expect(logger.records.filter((r) => r.level === 'warn' || r.level === 'error')).to.deep.equal([]);
-      expect(logger.count('debug', 'master closed')).to.equal(2);
+      expect(logger.count('info', 'master left')).to.equal(2);
     } finally {
       await sim.close();
     }
