@@ -9,6 +9,7 @@ import { readSignaturesOffThread } from './functions/read-signatures-off-thread.
 import { DefinitionRegistry, type EgressStats } from './functions/definition-registry.js';
 import { DefinitionServer } from './functions/definition-server.js';
 import { DEFINITIONS_PATH } from './functions/definitions-protocol.js';
+import { signingKeyFrom, type KeyInput } from './functions/module-signing.js';
 import { describeFunction } from './functions/describe-function.js';
 import type { FunctionDef } from './functions/function-def.js';
 import { moduleDefinition, moduleExportOf } from './functions/module-function.js';
@@ -56,6 +57,12 @@ export interface ClusterOptions extends NodeOptions {
    * server runs JetStream, else machines fetch from the master; `master` always the latter.
    */
   sharedStore?: 'auto' | 'master';
+  /**
+   * The ed25519 private key (PEM text or `KeyObject`) this master signs every bundled function
+   * module with, for machines started with `--trust`. Default: the key file named by
+   * `ARMADA_SIGNING_KEY`, else modules go unsigned. A key that is not ed25519 throws `InvalidArgumentError`.
+   */
+  signingKey?: KeyInput;
 }
 
 let jobCounter = 0;
@@ -92,6 +99,7 @@ export class Cluster {
    */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     if (options.defaults !== undefined) checkDmapOptions(options.defaults);
+    const signingKey = signingKeyFrom(options.signingKey);
     if ('nats' in options && options.nats === undefined && options.transport === undefined) {
       const fromEnv = process.env.ARMADA_NATS_URL;
       if (fromEnv === undefined || fromEnv.trim() === '') throw new NatsUrlMissingError();
@@ -110,6 +118,7 @@ export class Cluster {
     const placements = system.container.resolve<PlacementRegistry>(PlacementTokens.Registry);
     const cluster = new Cluster(system, master, placements, options.defaults ?? {}, machines);
     if (options.sharedStore === 'master') cluster.objectStore = Promise.resolve(undefined);
+    cluster.registry.signingKey = signingKey;
     system.spawn(() => new DefinitionServer(cluster.registry), { name: DEFINITIONS_PATH.slice('/user/'.length) });
     if (!embedded) return cluster;
     const count = options.machines ?? 1;

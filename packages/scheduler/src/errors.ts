@@ -206,6 +206,17 @@ export class ModuleLoadError extends ArmadaError {
   }
 }
 
+/**
+ * A machine started with a trusted public key (`--trust`) refused code: a module that is unsigned
+ * or whose signature does not verify with that key, or an inline source function (which is never
+ * signed). The job fails; retrying elsewhere cannot help, so it is not retryable.
+ */
+export class UntrustedModuleError extends ArmadaError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_UNTRUSTED_MODULE' });
+  }
+}
+
 /** A function file could not be bundled; the message is the bundler's. */
 export class BundleError extends ArmadaError {
   constructor(readonly file: string, message: string, cause?: unknown) {
@@ -281,6 +292,7 @@ export const SCHEDULER_ERRORS: readonly ErrorClass[] = Object.freeze([
   UnknownFunctionError,
   DefinitionUnavailableError,
   ModuleLoadError,
+  UntrustedModuleError,
   BundleError,
   JobNotDoneError,
   UnknownJobError,

@@ -32,4 +32,5 @@ export type { SharedHandle } from './functions/shared-handle.js';
 export type { EgressStats } from './functions/definition-registry.js';
 export type { IngressStats, DefinitionClientOptions } from './functions/definition-client.js';
 export type { ModuleCacheOptions } from './functions/module-cache.js';
+export type { KeyInput } from './functions/module-signing.js';
 export * from './errors.js';

@@ -52,6 +52,7 @@ const SAMPLES: Record<string, () => Error> = {
   UnknownFunctionError: () => new scheduler.UnknownFunctionError('not cached'),
   DefinitionUnavailableError: () => new scheduler.DefinitionUnavailableError('no answer from the master', cause),
   ModuleLoadError: () => new scheduler.ModuleLoadError('module f.ts failed to load', cause),
+  UntrustedModuleError: () => new scheduler.UntrustedModuleError('module abc is not signed'),
   BundleError: () => new scheduler.BundleError('/src/f.ts', 'f.ts:2:3: Expected ";"', cause),
   JobNotDoneError: () => new scheduler.JobNotDoneError('job-1'),
   UnknownJobError: () => new scheduler.UnknownJobError('job-9'),

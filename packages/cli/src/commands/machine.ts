@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import type { MachineHandle, MachineOptions } from '@armada/scheduler';
@@ -19,6 +20,7 @@ interface MachineFlags extends NatsFlags, LogFlags {
   readonly moduleCache?: string;
   readonly moduleCacheMb?: number;
   readonly shareCacheMb?: number;
+  readonly trust?: string;
 }
 
 export const MACHINE_COMMAND_DEFAULTS = {
@@ -43,6 +45,7 @@ export function machineCommand(_io: ProgramIo, parent: Command): Command {
     .option('--slow-fraction <0..1>', "DLisp's slow workers: share of this machine's agents that are slow", numberIn('--slow-fraction', 0, 1))
     .addOption(new Option('--slow-factor <k>', 'how many times as long a slow worker takes').argParser(numberIn('--slow-factor', 1)).default(MACHINE_COMMAND_DEFAULTS.slowFactor))
     .option('--heartbeat-ms <ms>', 'heartbeat period (default 1000)', positiveInt('--heartbeat-ms'))
+    .option('--trust <keyfile>', 'public key file (from `armada keygen`): run only function modules signed by its private key')
     .option('--module-cache <dir>', 'directory that caches shipped function files across restarts')
     .option('--module-cache-mb <n>', 'size bound of the module cache, MiB', positiveInt('--module-cache-mb'))
     .option('--share-cache-mb <n>', 'size bound of the cache of shared values, MiB', positiveInt('--share-cache-mb'))
@@ -58,12 +61,21 @@ async function runMachine(flags: MachineFlags): Promise<void> {
   const refusals = watchRefusals(nats.cluster ?? 'default', nats.prefix ?? 'armada');
   nats.onEvent = refusals.onEvent;
   const servers = natsServers(flags)!.join(',');
+  let trust: string | undefined;
+  if (flags.trust !== undefined) {
+    try {
+      trust = await readFile(flags.trust, 'utf8');
+    } catch (cause) {
+      throw new CommandFailedError(`--trust ${flags.trust}: cannot read the key file: ${(cause as Error).message}`, { code: 'ERR_TRUST_KEY', cause });
+    }
+  }
   const options: MachineOptions = {
     nats,
     logger: log,
     ...(flags.name !== undefined ? { name: flags.name } : {}),
     ...(flags.agents !== undefined ? { agents: flags.agents } : {}),
     ...(flags.heartbeatMs !== undefined ? { heartbeatMs: flags.heartbeatMs } : {}),
+    ...(trust !== undefined ? { trust } : {}),
     ...(flags.slowFraction !== undefined ? { slow: { fraction: flags.slowFraction, factor: flags.slowFactor } } : {}),
     definitions: {
       modules: {
@@ -87,7 +99,8 @@ async function runMachine(flags: MachineFlags): Promise<void> {
     throw new CommandFailedError(`cannot start the machine: ${message}${hint}`, { code: (error as { code?: string }).code ?? 'ERR_CONNECT', cause: error });
   }
   // Shipped functions are source code compiled on this host: whoever can publish on the cluster's subjects can run code here.
-  log.warn(
+  if (trust !== undefined) log.info(`this machine runs only function modules signed by the key in ${flags.trust}; inline functions are refused`);
+  else log.warn(
     `this machine runs code sent by anyone who can publish on ${nats.prefix ?? 'armada'}.${nats.cluster ?? 'default'}.> — ` +
       'give the NATS server credentials and subject permissions (README: "Run a fleet")',
   );

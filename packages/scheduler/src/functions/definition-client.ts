@@ -1,10 +1,12 @@
 import { AskTimeoutError, CborSerializer, type ActorSystem } from '@armada/actors';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DefinitionUnavailableError } from '../errors.js';
+import type { KeyObject } from 'node:crypto';
+import { DefinitionUnavailableError, UntrustedModuleError } from '../errors.js';
 import { DefinitionStore } from './definition-store.js';
 import { DEFINITIONS_PATH, type ContentKind, type Fetch, type FetchReply } from './definitions-protocol.js';
 import type { FunctionDef } from './function-def.js';
 import { ModuleCache, type ModuleCacheOptions } from './module-cache.js';
+import { trustedKeyFrom, verifyModule, type KeyInput } from './module-signing.js';
 import { ShareCache } from './share-cache.js';
 import { isSharedHandle, type SharedHandle } from './shared-handle.js';
 import { SharedObjectStore } from './shared-object-store.js';
@@ -19,6 +21,12 @@ export interface DefinitionClientOptions {
   readonly fetchTimeoutMs?: number;
   /** Asks per fetch before it fails with `DefinitionUnavailableError`. */
   readonly fetchAttempts?: number;
+  /**
+   * The ed25519 public key (PEM or `KeyObject`) of the masters this machine trusts. With it, the
+   * machine runs only modules whose signature verifies with it, and no inline source function;
+   * everything else fails its packets with `UntrustedModuleError` (logged). Without it, any code.
+   */
+  readonly trust?: KeyInput;
 }
 
 export const DEFINITION_CLIENT_DEFAULTS = {
@@ -57,6 +65,7 @@ export class DefinitionClient {
   private received = { definitions: 0, moduleBytes: 0, sharedBytes: 0, fetches: 0 };
 
   private objectStore: SharedObjectStore | undefined;
+  private readonly trust: KeyObject | undefined;
 
   constructor(
     private readonly system: ActorSystem,
@@ -69,6 +78,21 @@ export class DefinitionClient {
     this.shared = new ShareCache(o.shareCacheBytes);
     this.timeoutMs = o.fetchTimeoutMs;
     this.attempts = o.fetchAttempts;
+    this.trust = o.trust === undefined ? undefined : trustedKeyFrom(o.trust);
+  }
+
+  /** Whether this machine runs only signed modules. */
+  get trusting(): boolean {
+    return this.trust !== undefined;
+  }
+
+  /**
+   * Throws `UntrustedModuleError` (and logs it) when this machine trusts a key and `def` is an
+   * inline source function: sources are never signed, so a trusting machine runs modules only.
+   */
+  admit(def: FunctionDef, master: string): void {
+    if (this.trust === undefined || def.kind === 'module') return;
+    throw this.refuse(`inline function ${def.name ?? def.hash} from master ${master} refused: this machine runs only signed function modules (importFunctionFile)`);
   }
 
   /** What this machine fetched so far. */
@@ -96,10 +120,18 @@ export class DefinitionClient {
   /** The `file:` URL of module `hash` in the disk cache, fetched first when missing. */
   moduleUrl(hash: string, master: string): Promise<string> {
     return this.once(`m:${hash}`, async () => {
-      let url = await this.modules.get(hash);
+      // A trusting machine checks the signature of every module it loads, so it cannot take one from the disk cache unchecked.
+      let url = this.trust === undefined ? await this.modules.get(hash) : undefined;
       if (url === undefined) {
-        const { code } = (await this.fetch('module', hash, master)) as { code: string };
+        const { code, signature } = (await this.fetch('module', hash, master)) as { code: string; signature?: string };
         this.received.moduleBytes += Buffer.byteLength(code);
+        if (this.trust !== undefined && !verifyModule(code, signature, this.trust)) {
+          throw this.refuse(
+            signature === undefined
+              ? `module ${hash} from master ${master} refused: it is not signed (start the master with ARMADA_SIGNING_KEY or signingKey)`
+              : `module ${hash} from master ${master} refused: its signature does not verify with this machine's trusted key`,
+          );
+        }
         url = await this.modules.put(hash, code);
       }
       this.moduleUrls.set(hash, url);
@@ -159,6 +191,12 @@ export class DefinitionClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private refuse(message: string): UntrustedModuleError {
+    const error = new UntrustedModuleError(message);
+    this.system.log.error(message, { code: error.code });
+    return error;
   }
 
   private once<T>(key: string, make: () => Promise<T>): Promise<T> {

@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { DefinitionStore } from './definition-store.js';
+import { signModule } from './module-signing.js';
 import type { FunctionDef } from './function-def.js';
 
 /** Bytes a master's definition server sent, in total and per machine name. */
@@ -21,15 +23,18 @@ export interface EgressStats {
  */
 export class DefinitionRegistry {
   readonly definitions = new DefinitionStore();
-  private readonly modules = new Map<string, string>();
+  private readonly modules = new Map<string, { code: string; signature?: string }>();
+  /** Signs each module as it is added, once; machines that trust the public key check it. */
+  signingKey: KeyObject | undefined;
   private readonly shared = new Map<string, Uint8Array>();
   private egress = { bytes: 0, sharedBytes: 0, uploadedBytes: 0, fetches: 0, byMachine: {} as Record<string, number> };
 
   addModule(hash: string, code: string): void {
-    this.modules.set(hash, code);
+    if (this.modules.has(hash)) return;
+    this.modules.set(hash, this.signingKey === undefined ? { code } : { code, signature: signModule(code, this.signingKey) });
   }
 
-  module(hash: string): string | undefined {
+  module(hash: string): { code: string; signature?: string } | undefined {
     return this.modules.get(hash);
   }
 

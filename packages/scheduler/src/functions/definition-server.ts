@@ -20,10 +20,10 @@ export class DefinitionServer extends Actor<DefinitionServerMsg> {
         return { found: true, def };
       }
       case 'module': {
-        const code = this.registry.module(msg.hash);
-        if (code === undefined) return { found: false };
-        this.registry.sent(msg.machine, Buffer.byteLength(code), false);
-        return { found: true, code };
+        const module = this.registry.module(msg.hash);
+        if (module === undefined) return { found: false };
+        this.registry.sent(msg.machine, Buffer.byteLength(module.code), false);
+        return { found: true, ...module };
       }
       case 'shared': {
         const bytes = this.registry.sharedValue(msg.hash);

@@ -36,7 +36,7 @@ export interface Fetch {
 /** The server's answer: the content, or `found: false` when it holds nothing under the hash. */
 export type FetchReply =
   | { readonly found: true; readonly def: FunctionDef }
-  | { readonly found: true; readonly code: string }
+  | { readonly found: true; readonly code: string; /** base64 ed25519 signature of `code`, when the master signs. */ readonly signature?: string }
   | { readonly found: true; readonly bytes: Uint8Array }
   | { readonly found: false };
 

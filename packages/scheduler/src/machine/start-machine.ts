@@ -3,6 +3,7 @@ import { InvalidArgumentError, type ActorSystem } from '@armada/actors';
 import { machineId, type MachineId } from '../ids.js';
 import { startNode, type NodeOptions } from '../node-options.js';
 import type { DefinitionClient } from '../functions/definition-client.js';
+import type { KeyInput } from '../functions/module-signing.js';
 import { INGRESS_PATH, IngressReporter } from '../functions/ingress-reporter.js';
 import { SchedulerTokens } from '../tokens.js';
 import { Machine } from './machine.js';
@@ -10,7 +11,15 @@ import { MACHINE_DEFAULTS, type MachineSettings } from './machine-settings.js';
 import { MACHINE_PATH, type DrainReport, type MachineMsg } from './protocol.js';
 
 /** Options of {@link startMachine}: where to connect, plus the machine's tunables. */
-export type MachineOptions = NodeOptions & Partial<MachineSettings>;
+export type MachineOptions = NodeOptions &
+  Partial<MachineSettings> & {
+    /**
+     * The ed25519 public key (PEM text, as `armada keygen` writes it, or a `KeyObject`) of the
+     * masters this machine trusts: it then runs only function modules they signed and refuses
+     * anything else with `UntrustedModuleError`. Same as `definitions.trust`.
+     */
+    trust?: KeyInput;
+  };
 
 /** A running machine. */
 export interface MachineHandle {
@@ -49,7 +58,7 @@ export async function startMachine(options: MachineOptions = {}): Promise<Machin
     ...pick(options),
   };
   check(settings);
-  const system = await startNode('machine', options);
+  const system = await startNode('machine', options.trust === undefined ? options : { ...options, definitions: { ...options.definitions, trust: options.trust } });
   system.container.register(SchedulerTokens.MachineSettings, { useValue: settings });
   const machine = system.spawn<MachineMsg>(Machine, { name: MACHINE_PATH.slice('/user/'.length) });
   const definitions = system.container.resolve<DefinitionClient>(SchedulerTokens.Definitions);

@@ -2,7 +2,8 @@ import { Actor, inject, injectable } from '@armada/actors';
 import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import { SchedulerTokens } from '../tokens.js';
-import type { BatchOutcome, TaskExecutor } from './executor.js';
+import { UntrustedModuleError } from '../errors.js';
+import type { BatchOutcome, Outcome, TaskErrorData, TaskExecutor } from './executor.js';
 import type { Run, WorkerMsg } from './protocol.js';
 import { failedOutcome } from './run-batch.js';
 
@@ -30,12 +31,15 @@ export class Worker extends Actor<WorkerMsg> {
     let args: unknown[];
     try {
       fn = msg.fn ?? (await this.definitions.definition(msg.hash, msg.master));
-      if (fn.kind === 'module' && fn.url === undefined) {
+      this.definitions.admit(fn, msg.master);
+      // A trusting machine takes no `url` from the wire: only one it verified itself.
+      if (fn.kind === 'module' && (fn.url === undefined || this.definitions.trusting)) {
         fn = { ...fn, url: this.definitions.knownModuleUrl(fn.module) ?? (await this.definitions.moduleUrl(fn.module, msg.master)) };
       }
       args = await this.definitions.resolveShared(msg.args, msg.master);
     } catch (error) {
-      const outcome = failedOutcome(error);
+      // A refusal travels as its own class, so the job fails with `UntrustedModuleError`, not a `TaskError` about user code.
+      const outcome: Outcome = error instanceof UntrustedModuleError ? { ok: false, error: error as TaskErrorData } : failedOutcome(error);
       agent.tell({ type: 'ran', outcome: { outcomes: msg.args.map(() => outcome), ms: 0 } satisfies BatchOutcome });
       return;
     }
