@@ -29,8 +29,9 @@ describe('armada init', function () {
     const tsconfig = JSON.parse(readFileSync(join(project, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
     expect(tsconfig.compilerOptions).to.include({ module: 'NodeNext', experimentalDecorators: true, emitDecoratorMetadata: true });
     expect(readFileSync(join(project, 'README.md'), 'utf8')).to.include('How Armada is installed here');
+    expect(readFileSync(join(project, 'src/functions.ts'), 'utf8')).to.include('export function countPrimes');
     const { stdout } = await exec('npm', ['test'], { cwd: project, timeout: 60_000 });
-    expect(stdout).to.match(/# pass 2/);
+    expect(stdout).to.match(/# pass 3/);
     expect(stdout).to.match(/# fail 0/);
   });
 

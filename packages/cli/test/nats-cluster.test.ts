@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { Cluster } from '@armada/scheduler';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Cluster, Gluster } from '@armada/scheduler';
 import { freePort, startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import { startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
@@ -50,6 +53,50 @@ describe('a fleet on a 3-server NATS cluster', function () {
       await c!.stop();
       await machines[1]!.waitFor('reconnected to NATS', 20_000);
       expect(await cluster.dmap(fn, xs, { timeoutMs: 30_000 })).to.deep.equal(xs.map((x) => x + 1));
+      const view = await cluster.view();
+      expect(view.machines.map((m) => m.name).sort()).to.deep.equal(['on-b', 'on-c']);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
+describe('runDist on a 3-server NATS cluster, one server killed mid-run', function () {
+  this.timeout(90_000);
+  let servers: NatsServerHandle[] = [];
+  let machines: ArmadaMachine[] = [];
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'armada-nats-cluster-'));
+    await writeFile(
+      path.join(dir, 'functions.ts'),
+      'export async function slowIncrement(x: number, ms: number): Promise<number> {\n  await new Promise((r) => setTimeout(r, ms));\n  return x + 1;\n}\n',
+    );
+    servers = await natsCluster();
+  });
+  after(async () => {
+    await Promise.all(machines.map((m) => m.kill()));
+    await Promise.all(servers.map((s) => s.stop()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('returns every runDist result exactly once when a machine\'s server dies during the run', async () => {
+    const [a, b, c] = servers;
+    machines = await Promise.all([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    const cluster = await Cluster.start({ nats: { servers: [a!.url] } });
+    const g = new Gluster(cluster, { jobTimeoutMs: 60_000 });
+    try {
+      await cluster.waitForMachines(2, 20_000);
+      await g.importFunctionFile(path.join(dir, 'functions.ts'));
+      const ids = Array.from({ length: 80 }, (_, i) => g.runDist('functions.slowIncrement', i, 40));
+      // Mid-run: some jobs are done, most are queued or running on both machines.
+      await g.result(ids[3]!);
+      expect(ids.filter((id) => g.jobDone(id)).length, 'jobs done before the kill').to.be.below(ids.length);
+      await b!.stop();
+      await machines[0]!.waitFor('reconnected to NATS', 20_000);
+      const results = await g.all(ids);
+      expect(results).to.deep.equal(ids.map((_, i) => i + 1));
+      expect(new Set(ids).size).to.equal(ids.length);
       const view = await cluster.view();
       expect(view.machines.map((m) => m.name).sort()).to.deep.equal(['on-b', 'on-c']);
     } finally {

@@ -42,6 +42,8 @@ export function projectFiles(name: string, deps: Record<string, string>, source:
     '.gitignore': 'node_modules/\n',
     'src/greeter.ts': GREETER,
     'src/squares.ts': SQUARES,
+    'src/functions.ts': FUNCTIONS,
+    'src/primes.ts': PRIMES,
     'src/main.ts': MAIN,
     'test/main.test.ts': TEST,
     'README.md': readme(name, source),
@@ -88,9 +90,44 @@ export async function sumOfSquares(cluster: Cluster, n: number): Promise<number>
 }
 `;
 
+const FUNCTIONS = `/**
+ * A sample function file: shipped to the machines as a bundled module (imports included), by
+ * its sha256, once per machine. Its exports may import anything; unlike an inline dmap function
+ * they need not be self-contained. Machines started with --trust run only files like this one.
+ */
+export function countPrimes(from: number, to: number): number {
+  let count = 0;
+  for (let n = Math.max(2, from); n < to; n++) if (isPrime(n)) count++;
+  return count;
+}
+
+function isPrime(n: number): boolean {
+  for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
+  return true;
+}
+`;
+
+const PRIMES = `import { fileURLToPath } from 'node:url';
+import { Gluster, type Cluster } from '@armada/scheduler';
+
+const FUNCTIONS = fileURLToPath(new URL('./functions.ts', import.meta.url));
+
+/** A sample runDist: counts the primes below \`n\` in \`jobs\` ranges, one job per range. */
+export async function primesBelow(cluster: Cluster, n: number, jobs = 4): Promise<number> {
+  const g = new Gluster(cluster);
+  await g.importFunctionFile(FUNCTIONS);
+  const step = Math.ceil(n / jobs);
+  const ids: string[] = [];
+  for (let from = 0; from < n; from += step) ids.push(g.runDist('functions.countPrimes', from, Math.min(n, from + step)));
+  const counts = (await g.all(ids)) as number[];
+  return counts.reduce((a, b) => a + b, 0);
+}
+`;
+
 const MAIN = `import { ActorSystem } from '@armada/actors';
 import { Cluster } from '@armada/scheduler';
 import { Greeter } from './greeter.js';
+import { primesBelow } from './primes.js';
 import { sumOfSquares } from './squares.js';
 
 // An actor, in memory.
@@ -106,6 +143,7 @@ const cluster = await Cluster.start(nats ? { nats } : { machines: 2, agentsPerMa
 try {
   if (nats) await cluster.waitForMachines(1, 30_000);
   console.log('sum of squares below 1000:', await sumOfSquares(cluster, 1000));
+  console.log('primes below 100000:', await primesBelow(cluster, 100_000));
 } finally {
   await cluster.close();
 }
@@ -116,6 +154,7 @@ import { test } from 'node:test';
 import { ActorSystem } from '@armada/actors';
 import { Cluster } from '@armada/scheduler';
 import { Greeter } from '../src/greeter.js';
+import { primesBelow } from '../src/primes.js';
 import { sumOfSquares } from '../src/squares.js';
 
 test('the greeter answers and counts', async () => {
@@ -137,13 +176,23 @@ test('dmap sums squares on an embedded cluster', async () => {
     await cluster.close();
   }
 });
+
+test('runDist counts primes with the function file on an embedded cluster', async () => {
+  const cluster = await Cluster.start({ machines: 1, agentsPerMachine: 1 });
+  try {
+    assert.equal(await primesBelow(cluster, 1000), 168);
+  } finally {
+    await cluster.close();
+  }
+});
 `;
 
 function readme(name: string, source: string): string {
   return `# ${name}
 
-A project that uses [Armada](${source}): an actor (\`src/greeter.ts\`) and a \`dmap\`
-(\`src/squares.ts\`), started from \`src/main.ts\`.
+A project that uses [Armada](${source}): an actor (\`src/greeter.ts\`), a \`dmap\`
+(\`src/squares.ts\`) and a function file (\`src/functions.ts\`) run with \`runDist\`
+(\`src/primes.ts\`), started from \`src/main.ts\`.
 
 \`\`\`sh
 npm install        # once (armada init already did)
@@ -181,5 +230,9 @@ and \`npm install\`. Or depend on the clone directly, with paths instead of tarb
   and \`@armada/cli/register\` compile with the same settings. Import types with \`import type\`:
   a type-only name imported as a value fails at run time when a decorated constructor mentions it.
 - A function given to \`dmap\` must be self-contained; pass what it needs in \`{ env: { ... } }\`.
+- Functions in a function file (\`importFunctionFile\`, \`runDist\`) may import what they like: the
+  file is bundled with its imports and shipped by hash. Machines started with \`--trust\` run only
+  such files, signed with the key in \`ARMADA_SIGNING_KEY\` (\`armada keygen\`); inline \`dmap\`
+  functions are refused there.
 `;
 }
