@@ -9,6 +9,7 @@ import { ThreadExecutor } from './worker/thread-executor.js';
 import type { ExecutorFactory } from './worker/executor.js';
 import { osStats, type StatsSource } from './machine/machine-stats.js';
 import { DefinitionClient, type DefinitionClientOptions } from './functions/definition-client.js';
+import { trustedKeyFrom } from './functions/module-signing.js';
 
 /** How a scheduler node (a machine or a cluster handle's master) reaches the others. */
 export interface NodeOptions {
@@ -43,6 +44,8 @@ export interface NodeOptions {
 
 /** Starts the actor system of a scheduler node and registers the scheduler's services in it. */
 export async function startNode(name: string, options: NodeOptions): Promise<ActorSystem> {
+  // A bad trusted key fails here, before a system exists that would need closing.
+  if (options.definitions?.trust !== undefined) trustedKeyFrom(options.definitions.trust);
   const transport = options.transport ?? (options.nats !== undefined ? natsTransport(options.nats, options.logger) : undefined);
   const system = await ActorSystem.create({
     name,

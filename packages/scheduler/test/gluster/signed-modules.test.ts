@@ -78,5 +78,21 @@ describe('signed function modules on trusting machines (embedded)', function () 
       const error = await Cluster.start({ machines: 1, agentsPerMachine: 1, signingKey }).catch((e: unknown) => e);
       expect(error, String(signingKey)).to.be.instanceOf(InvalidArgumentError);
     }
+    process.env.ARMADA_SIGNING_KEY = path.join(dir, 'no-such.key');
+    try {
+      const error = await Cluster.start({ machines: 1, agentsPerMachine: 1 }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(InvalidArgumentError);
+      expect((error as Error).message).to.match(/ARMADA_SIGNING_KEY names .*no-such\.key, which cannot be read/);
+    } finally {
+      delete process.env.ARMADA_SIGNING_KEY;
+    }
+  });
+
+  it('rejects a trusted key that is not an ed25519 public key', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    for (const trust of [pem(rsa.publicKey, 'spki'), 'not a key']) {
+      const error = await Cluster.start({ machines: 1, agentsPerMachine: 1, definitions: { trust } }).catch((e: unknown) => e);
+      expect(error, trust).to.be.instanceOf(InvalidArgumentError);
+    }
   });
 });
