@@ -2,7 +2,7 @@
  * The master: computes factorials with map, pmap and dmap and prints how long each took.
  *
  *   node dist/src/master.js                       embedded: two in-process machines, in memory
- *   node dist/src/master.js --nats <url> -m 2     over NATS: waits for 2 machines (see machine.ts)
+ *   node dist/src/master.js --nats <url> -m 2     over NATS: waits for 2 machines (start them with `npx armada machine --nats <url>`)
  */
 import { parseArgs } from 'node:util';
 import { Cluster } from '@armada/scheduler';

@@ -2,7 +2,7 @@
  * The master: multiplies two random n x n matrices on the cluster and checks C against a local multiply.
  *
  *   node dist/src/master.js [--n 512] [--jobs 16]             embedded: two in-process machines
- *   node dist/src/master.js --nats <url> -m 2 [--n 1024]       over NATS: waits for 2 machines (see machine.ts)
+ *   node dist/src/master.js --nats <url> -m 2 [--n 1024]       over NATS: waits for 2 machines (start them with `npx armada machine --nats <url>`)
  */
 import { parseArgs } from 'node:util';
 import { Gluster } from '@armada/scheduler';

@@ -3,7 +3,7 @@
  * histogram against a single-thread count.
  *
  *   node dist/src/master.js [--times 10] [--text PATH]           embedded: two in-process machines
- *   node dist/src/master.js --nats <url> -m 2 [--times 100]      over NATS: waits for 2 machines (see machine.ts)
+ *   node dist/src/master.js --nats <url> -m 2 [--times 100]      over NATS: waits for 2 machines (start them with `npx armada machine --nats <url>`)
  */
 import { parseArgs } from 'node:util';
 import { Gluster } from '@armada/scheduler';
