@@ -1,5 +1,6 @@
 import { Encoder, addExtension } from 'cbor-x';
 import { ActorRef } from './actor-ref.js';
+import { NOT_SIMPLE, decodeSimpleArray } from './cbor-fast-decode.js';
 import { encodeSimpleArray } from './cbor-fast-path.js';
 import { ACTOR_ERRORS, RemoteError, SerializationError, type ErrorClass } from './errors.js';
 import type { ActorPath, Address, NodeId } from './ids.js';
@@ -149,6 +150,8 @@ export class CborSerializer implements Serializer {
 
   /** The value in `bytes`; errors come back as their class when it is known to this serializer. Throws `SerializationError`. */
   decode(bytes: Uint8Array, refs: RefResolver): unknown {
+    const simple = decodeSimpleArray(bytes);
+    if (simple !== NOT_SIMPLE) return simple;
     const previous = activeResolver;
     const previousErrors = activeErrors;
     activeResolver = refs;
