@@ -31,16 +31,18 @@ export function encodeSimpleArray(value: unknown): Uint8Array | undefined {
 }
 
 /**
- * Small outputs are cut from a shared slab, as cbor-x does: a typed array of its own per message
- * would be an off-heap allocation each time. A slab is never written twice, so views stay valid;
- * it is freed once no view of it is left.
+ * Mid-sized outputs are cut from a shared slab, as cbor-x does: a typed array of its own per
+ * message would be an off-heap allocation each time. V8 keeps typed arrays of at most 64 bytes on
+ * its heap, where they are cheaper than a view of the slab. A slab is never written twice, so
+ * views stay valid; it is freed once no view of it is left.
  */
 const SLAB_BYTES = 16 * 1024;
+const ON_HEAP_BYTES = 64;
 let slab = new Uint8Array(SLAB_BYTES);
 let slabUsed = 0;
 
 function allocate(size: number): Uint8Array {
-  if (size > SLAB_BYTES / 8) return new Uint8Array(size);
+  if (size <= ON_HEAP_BYTES || size > SLAB_BYTES / 8) return new Uint8Array(size);
   if (slabUsed + size > SLAB_BYTES) {
     slab = new Uint8Array(SLAB_BYTES);
     slabUsed = 0;

@@ -61,6 +61,22 @@ describe('ActorSystem', () => {
     expect(await adder.ask<number>((replyTo) => ({ type: 'add', a: 2, b: 3, replyTo }))).to.equal(5);
   });
 
+  it('yields to I/O after `throughput` messages in a row, and not before', async () => {
+    const seen: string[] = [];
+    class Recorder extends Actor<number> {
+      receive(n: number): void {
+        seen.push(`m${n}`);
+      }
+    }
+    const system = await systems.create({ throughput: 3 });
+    const recorder = system.spawn(Recorder);
+    const io = new Promise<void>((resolve) => setImmediate(() => (seen.push('io'), resolve())));
+    for (let i = 1; i <= 7; i++) recorder.tell(i);
+    await io;
+    await eventually(() => seen.length === 8);
+    expect(seen).to.deep.equal(['m1', 'm2', 'm3', 'io', 'm4', 'm5', 'm6', 'm7']);
+  });
+
   it('handles one message at a time, even when receive is async', async () => {
     let inside = 0;
     let maxInside = 0;
