@@ -19,7 +19,7 @@ export function encodeSimpleArray(value: unknown): Uint8Array | undefined {
   if (!Array.isArray(value) || value.length > MAX_ITEMS) return undefined;
   let size = 1;
   for (let i = 0; i < value.length; i++) {
-    const itemSize = sizeOf(value[i]);
+    const itemSize = sizeOf(value[i], i);
     if (itemSize < 0) return undefined;
     size += itemSize;
   }
@@ -57,15 +57,24 @@ function headSize(n: number): number {
   return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
 }
 
-/** Encoded size of one item, or -1 when it is not simple. */
-function sizeOf(item: unknown): number {
+/**
+ * The ASCII string last seen at each array position: envelopes repeat the target path and this
+ * node's id, which need not be scanned again.
+ */
+const lastAscii: (string | undefined)[] = new Array(MAX_ITEMS).fill(undefined);
+
+/** Encoded size of item `index`, or -1 when it is not simple. */
+function sizeOf(item: unknown, index: number): number {
   if (item === null || item === true || item === false) return 1;
   switch (typeof item) {
     case 'number':
       return Number.isInteger(item) && item >= 0 && item <= MAX_LENGTH && !Object.is(item, -0) ? headSize(item) : -1;
     case 'string': {
-      if (item.length > MAX_LENGTH) return -1;
-      for (let i = 0; i < item.length; i++) if (item.charCodeAt(i) > 0x7f) return -1;
+      if (item !== lastAscii[index]) {
+        if (item.length > MAX_LENGTH) return -1;
+        for (let i = 0; i < item.length; i++) if (item.charCodeAt(i) > 0x7f) return -1;
+        lastAscii[index] = item;
+      }
       return headSize(item.length) + item.length;
     }
     case 'object':
