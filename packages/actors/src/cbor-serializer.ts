@@ -1,4 +1,4 @@
-import { Encoder, addExtension } from 'cbor-x';
+import { Decoder, Encoder, addExtension } from 'cbor-x';
 import { ActorRef } from './actor-ref.js';
 import { NOT_SIMPLE, decodeSimpleArray } from './cbor-fast-decode.js';
 import { encodeSimpleArray } from './cbor-fast-path.js';
@@ -115,6 +115,8 @@ function rebuildError([name, message, code, stack, cause, extra]: WireError): Er
   return error;
 }
 
+const CBOR_OPTIONS = { useRecords: false, mapsAsObjects: true, largeBigIntToFloat: false } as const;
+
 /** Options of {@link CborSerializer}. */
 export interface CborSerializerOptions {
   /** Error classes to rebuild by name besides {@link ACTOR_ERRORS}. Default none. */
@@ -128,7 +130,12 @@ export interface CborSerializerOptions {
  * Known loss: cbor-x writes a negative zero as the integer 0, so `-0` arrives as `0`.
  */
 export class CborSerializer implements Serializer {
-  private readonly encoder = new Encoder({ useRecords: false, mapsAsObjects: true, largeBigIntToFloat: false });
+  private readonly encoder = new Encoder(CBOR_OPTIONS);
+  /**
+   * A decoder of its own: an `Encoder` decoding what it just encoded runs 1.5-5x slower than a
+   * separate `Decoder` (measured with cbor-x 1.6 on small objects and an 8 MiB Float64Array).
+   */
+  private readonly decoder = new Decoder(CBOR_OPTIONS);
   private readonly errors: ReadonlyMap<string, ErrorClass>;
 
   /**
@@ -157,7 +164,7 @@ export class CborSerializer implements Serializer {
     activeResolver = refs;
     activeErrors = this.errors;
     try {
-      return this.encoder.decode(bytes);
+      return this.decoder.decode(bytes);
     } catch (cause) {
       if (cause instanceof SerializationError) throw cause;
       throw new SerializationError(`cannot decode message: ${(cause as Error)?.message ?? String(cause)}`, cause);
