@@ -129,6 +129,19 @@ describe('armada dashboard', function () {
     expect(perAgent.reduce((a, b) => a + b, 0)).to.equal(total);
     expect(perAgent.filter((n) => n > 0).length).to.be.at.least(3);
     await page.waitForSelector('#steals tr[data-steal]');
+    // The agents' own counts (from heartbeats, so up to one heartbeat later): done reaches the job's
+    // packets, and every packet stolen in was stolen out of another agent. At least, not exactly:
+    // with heartbeats this frequent a packet may be taken for lost and run twice (the master keeps
+    // one result; `armada status`'s test checks the exact sum at the default period).
+    const column = (cls: string) => page.$$eval(`tr.agent td.${cls}`, (tds) => tds.map((td) => Number(td.textContent!.replaceAll(',', ''))));
+    await page.waitForFunction(
+      (n) => Array.from(document.querySelectorAll('tr.agent td.fleet-done')).reduce((a, td) => a + Number(td.textContent!.replaceAll(',', '')), 0) >= n,
+      total,
+    );
+    const stolenIn = (await column('fleet-stolen-in')).reduce((a, b) => a + b, 0);
+    expect(stolenIn).to.be.above(0);
+    expect((await column('fleet-stolen-out')).reduce((a, b) => a + b, 0)).to.equal(stolenIn);
+    expect((await column('fleet-running')).reduce((a, b) => a + b, 0)).to.equal(0);
 
     // Second run; m3 is SIGKILLed a third of the way in.
     const victim = machines[2]!;
