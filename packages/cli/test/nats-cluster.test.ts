@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Cluster, Gluster } from '@armada/scheduler';
 import { freePort, startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
+import { RecordingLogger } from '@armada/actors/testkit';
 import { startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 /** Three nats-servers routed into one NATS cluster on loopback ports. */
@@ -99,6 +100,64 @@ describe('runDist on a 3-server NATS cluster, one server killed mid-run', functi
       expect(new Set(ids).size).to.equal(ids.length);
       const view = await cluster.view();
       expect(view.machines.map((m) => m.name).sort()).to.deep.equal(['on-b', 'on-c']);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
+describe("dmap on a 3-server NATS cluster, the master's own server killed mid-run", function () {
+  this.timeout(90_000);
+  let servers: NatsServerHandle[] = [];
+  let machines: ArmadaMachine[] = [];
+  before(async () => {
+    servers = await natsCluster();
+  });
+  after(async () => {
+    await Promise.all(machines.map((m) => m.kill()));
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  it('completes with every result exactly once: the master reconnects to a server it learnt from the cluster', async () => {
+    const [a, b, c] = servers;
+    machines = await Promise.all([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    const events: string[] = [];
+    // Only A is given: B and C come from the cluster's INFO, as for a master told of one server.
+    const log = new RecordingLogger();
+    const cluster = await Cluster.start({ nats: { servers: [a!.url], onEvent: (e) => void events.push(e.type), logger: log }, logger: log, master: { deadAfterMs: 10_000 } });
+    try {
+      await cluster.waitForMachines(2, 20_000);
+      const xs = Array.from({ length: 600 }, (_, i) => i);
+      let killed: Promise<void> | undefined;
+      let doneAtKill = 0;
+      let killedAt = 0;
+      const out = await cluster.dmap(
+        async (x: number) => {
+          await new Promise((r) => setTimeout(r, 5));
+          return x * 3;
+        },
+        xs,
+        {
+          timeoutMs: 60_000,
+          // maxRetries 0: nothing may be charged to the packets for the master's outage.
+          maxRetries: 0,
+          progress: (done) => {
+            if (killed === undefined && done >= 100) {
+              doneAtKill = done;
+              killedAt = performance.now();
+              killed = a!.stop();
+            }
+          },
+        },
+      );
+      await killed;
+      console.log(`      master's server killed at ${doneAtKill} / ${xs.length} results; the job ended ${Math.round(performance.now() - killedAt)} ms later`);
+      expect(doneAtKill, 'killed mid-run').to.be.within(100, xs.length - 1);
+      expect(out).to.deep.equal(xs.map((x) => x * 3));
+      expect(events).to.include('reconnected');
+      const view = await cluster.view();
+      expect(view.machines.map((m) => m.name).sort()).to.deep.equal(['on-b', 'on-c']);
+      expect(view.jobs).to.deep.equal([]);
     } finally {
       await cluster.close();
     }
