@@ -2,6 +2,11 @@
 export const SIGNAL_DEFAULTS = {
   /** How often a process started by npm looks whether its parent is still the one it started with. */
   orphanCheckMs: 250,
+  /**
+   * After the parent was found gone, a signal this soon is the same event (`kill %1` signals npm,
+   * the shell and this process at once, and the check may notice first), not a second signal.
+   */
+  orphanGraceMs: 1_000,
 } as const;
 
 /**
@@ -18,7 +23,9 @@ export function untilSignals(signals: readonly NodeJS.Signals[], again: (signal:
   return new Promise((resolve) => {
     let first = true;
     let orphanWatch: NodeJS.Timeout | undefined;
+    let graceUntil = 0;
     const on = (signal: NodeJS.Signals) => {
+      if (!first && performance.now() < graceUntil) return;
       if (first) {
         first = false;
         // A signal to the whole process group (`kill %1`) also ends npm: that is not a second signal.
@@ -30,7 +37,11 @@ export function untilSignals(signals: readonly NodeJS.Signals[], again: (signal:
     if (process.send !== undefined) process.once('disconnect', () => on('SIGTERM'));
     if (process.env.npm_command !== undefined) {
       const parent = process.ppid;
-      orphanWatch = setInterval(() => process.ppid !== parent && on('SIGTERM'), SIGNAL_DEFAULTS.orphanCheckMs);
+      orphanWatch = setInterval(() => {
+        if (process.ppid === parent) return;
+        on('SIGTERM');
+        graceUntil = performance.now() + SIGNAL_DEFAULTS.orphanGraceMs;
+      }, SIGNAL_DEFAULTS.orphanCheckMs);
       orphanWatch.unref();
     }
   });

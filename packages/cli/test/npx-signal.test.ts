@@ -63,10 +63,14 @@ describe('npx armada machine and signals', function () {
           else process.kill(-m.npx.pid!, 'SIGTERM');
         };
         // maxRetries 0: a packet charged a retry (its machine lost) fails the job.
-        const out = await cluster.dmap(async (x: number) => (await new Promise((r) => setTimeout(r, 5)), x * 2), xs, {
-          maxRetries: 0,
-          progress: (done) => void (done >= 20 && !signalled && signal()),
-        });
+        const out = await cluster
+          .dmap(async (x: number) => (await new Promise((r) => setTimeout(r, 5)), x * 2), xs, {
+            maxRetries: 0,
+            progress: (done) => void (done >= 20 && !signalled && signal()),
+          })
+          .catch((error: unknown) => {
+            throw new Error(`${(error as Error).message}; the machine's stderr:\n${m.stderr()}`, { cause: error });
+          });
         expect(out).to.deep.equal(xs.map((x) => x * 2));
         // The node process holds the pipe: it closes once the machine itself has exited.
         await m.closed;
