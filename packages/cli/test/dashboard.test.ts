@@ -9,7 +9,7 @@ import { RecordingLogger } from '@armada/actors/testkit';
 import { Cluster } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import { CommandFailedError, startDashboard, type Dashboard, type DashboardSnapshot } from '../src/index.js';
-import { ARMADA_BIN, startArmadaMachine, type ArmadaMachine } from './helpers.js';
+import { allReady, ARMADA_BIN, startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = fileURLToPath(new URL('../../../../test-output/', import.meta.url));
@@ -86,7 +86,7 @@ describe('armada dashboard', function () {
     server = await startNatsServer();
     // Half the agents are slow, so fast agents run out of work and steal.
     const flags = ['--agents', '2', '--heartbeat-ms', String(HEARTBEAT_MS), '--slow-fraction', '0.5', '--slow-factor', '3'];
-    machines.push(...(await Promise.all(['m1', 'm2', 'm3'].map((name) => startArmadaMachine(server.url, ['--name', name, ...flags])))));
+    machines.push(...(await allReady(['m1', 'm2', 'm3'].map((name) => startArmadaMachine(server.url, ['--name', name, ...flags])))));
     cluster = await Cluster.start({ nats: server.url, master: MASTER, logger: log });
     await cluster.waitForMachines(3, 10_000);
     dashboard = await startDashboard(cluster, { port: 0, intervalMs: INTERVAL_MS, title: server.url });

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { Cluster } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import { spawn } from 'node:child_process';
-import { ARMADA_BIN, runArmada, startArmadaMachine, type ArmadaMachine } from './helpers.js';
+import { allReady, ARMADA_BIN, runArmada, startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 /** A TCP server that accepts connections and never says a word, as a wrong port or a stuck proxy would. */
 async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -90,7 +90,7 @@ describe('armada machine', function () {
     after(() => server.stop());
 
     it('shows every machine in armada status --json, and in the table', async () => {
-      const fleet = await Promise.all(['s1', 's2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
+      const fleet = await allReady(['s1', 's2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
       started.push(...fleet);
       const run = await runArmada(['status', '--nats', server.url, '--json', '--expect', '2', '--wait', '10000']);
       expect(run.code, run.stderr).to.equal(0);
@@ -114,7 +114,7 @@ describe('armada machine', function () {
       // The default heartbeat period: far shorter ones on a loaded host can take a packet in transit
       // for lost and run it twice (the master keeps one result), which would show in the counts.
       const flags = ['--agents', '2', '--slow-fraction', '0.5', '--slow-factor', '3'];
-      const fleet = await Promise.all(['c1', 'c2'].map((name) => startArmadaMachine(server.url, ['--name', name, ...flags])));
+      const fleet = await allReady(['c1', 'c2'].map((name) => startArmadaMachine(server.url, ['--name', name, ...flags])));
       started.push(...fleet);
       const cluster = await Cluster.start({ nats: server.url });
       const xs = Array.from({ length: 300 }, (_, i) => i);
@@ -171,7 +171,7 @@ describe('armada machine', function () {
     });
 
     it('drains on SIGTERM mid-job: exit 0, every result once, no retry charged', async () => {
-      const [a, b] = await Promise.all(['d1', 'd2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
+      const [a, b] = await allReady(['d1', 'd2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
       started.push(a!, b!);
       const cluster = await Cluster.start({ nats: server.url, master: { deadAfterMs: 60_000 } });
       try {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Cluster, Gluster } from '@armada/scheduler';
 import { freePort, startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import { RecordingLogger } from '@armada/actors/testkit';
-import { startArmadaMachine, type ArmadaMachine } from './helpers.js';
+import { allReady, startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 /** Three nats-servers routed into one NATS cluster on loopback ports. */
 async function natsCluster(): Promise<NatsServerHandle[]> {
@@ -38,7 +38,7 @@ describe('a fleet on a 3-server NATS cluster', function () {
   it('runs dmap with the master and each machine on a different server, and again after a server died', async () => {
     const [a, b, c] = servers;
     // Each machine knows only its own server; the client learns the others from the cluster.
-    machines = await Promise.all([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
     const cluster = await Cluster.start({ nats: { servers: [a!.url] } });
     try {
       // Registration crosses the routes: the master's hello goes out on A, the machines answer from B and C.
@@ -83,7 +83,7 @@ describe('runDist on a 3-server NATS cluster, one server killed mid-run', functi
 
   it('returns every runDist result exactly once when a machine\'s server dies during the run', async () => {
     const [a, b, c] = servers;
-    machines = await Promise.all([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
     const cluster = await Cluster.start({ nats: { servers: [a!.url] } });
     const g = new Gluster(cluster, { jobTimeoutMs: 60_000 });
     try {
@@ -120,7 +120,7 @@ describe("dmap on a 3-server NATS cluster, the master's own server killed mid-ru
 
   it('completes with every result exactly once: the master reconnects to a server it learnt from the cluster', async () => {
     const [a, b, c] = servers;
-    machines = await Promise.all([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
     const events: string[] = [];
     // Only A is given: B and C come from the cluster's INFO, as for a master told of one server.
     const log = new RecordingLogger();
