@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { ConnectionOptions } from '@nats-io/transport-node';
 import type { Logger } from '@armada/actors';
 import type { NatsTransportOptions } from '@armada/transport-nats';
+import { credsAuthenticatorFor } from './creds.js';
 import { CommandFailedError, UsageError } from './errors.js';
 import { positiveInt } from './parse.js';
 
@@ -51,7 +52,7 @@ export function addNatsFlags(command: Command, natsHelp = 'NATS server URL(s), c
     .addOption(new Option('--token <token>', 'NATS auth token').env(NATS_ENV.token))
     .addOption(new Option('--user <user>', 'NATS user (with --password)').env(NATS_ENV.user))
     .addOption(new Option('--password <password>', 'NATS password').env(NATS_ENV.password))
-    .addOption(new Option('--creds <file>', 'NATS credentials file (JWT + nkey seed)').env(NATS_ENV.creds))
+    .addOption(new Option('--creds <file>', 'NATS credentials file (user JWT + nkey seed), or a user nkey seed file').env(NATS_ENV.creds))
     .addOption(new Option('--tls-ca <file>', 'CA certificate to verify the server').env(NATS_ENV.tlsCa))
     .addOption(new Option('--tls-cert <file>', 'client certificate (with --tls-key)').env(NATS_ENV.tlsCert))
     .addOption(new Option('--tls-key <file>', 'client private key').env(NATS_ENV.tlsKey))
@@ -90,9 +91,7 @@ export async function natsTransportOptions(flags: NatsFlags, logger: Logger): Pr
     connection.pass = flags.password!;
   }
   if (flags.creds !== undefined) {
-    const creds = readFile(flags.creds, '--creds');
-    const { credsAuthenticator } = await import('@nats-io/transport-node');
-    connection.authenticator = credsAuthenticator(creds);
+    connection.authenticator = await credsAuthenticatorFor(readFile(flags.creds, '--creds'), flags.creds);
   }
   if (flags.tlsCa !== undefined || flags.tlsCert !== undefined) {
     readFile(flags.tlsCa ?? flags.tlsCert!, flags.tlsCa !== undefined ? '--tls-ca' : '--tls-cert');

@@ -12,14 +12,23 @@ export function formatView(view: ClusterView, servers: string): string {
       rows.push([m.name, String(m.agents.length), String(m.stats.cores), bytes(m.stats.freeMemory), m.stats.load.toFixed(2), `${m.lastHeardMs} ms ago`, m.id]);
     }
     lines.push(...table(rows));
-    lines.push('', 'AGENT QUEUES (queued on the agent / placed by this master, unanswered)');
+    lines.push('', 'AGENTS (queued, running, done, stolen: every master\'s packets since the machine started; placed: this master\'s, unanswered)');
+    const agentRows = [['MACHINE', 'AGENT', 'QUEUED', 'RUNNING', 'DONE', 'STOLEN IN', 'STOLEN OUT', 'PLACED']];
     for (const m of machines) {
-      lines.push(`  ${m.name}: ${m.agents.map((a, i) => `#${i} ${a.queued}/${a.outstanding}`).join('  ')}`);
+      for (const a of m.agents) {
+        agentRows.push([m.name, a.agent.slice(a.agent.lastIndexOf('/') + 1), String(a.queued), count(a.running), count(a.done), count(a.stolenIn), count(a.stolenOut), String(a.outstanding)]);
+      }
     }
+    lines.push(...table(agentRows).map((l) => `  ${l}`));
+    if (machines.some((m) => m.agents.some((a) => a.done === undefined))) lines.push('  (- : not reported yet, or by a machine that does not report counts)');
   }
   lines.push('', view.jobs.length === 0 ? 'jobs of this master: none' : 'JOBS');
   for (const j of view.jobs) lines.push(`  ${j.id}: ${j.done}/${j.total ?? '?'} done, ${j.inFlight} in flight`);
   return lines.join('\n');
+}
+
+function count(n: number | undefined): string {
+  return n === undefined ? '-' : String(n);
 }
 
 function table(rows: string[][]): string[] {

@@ -65,4 +65,15 @@ describe('SnapshotBuilder', () => {
     b.next(view({}), 0);
     expect(b.failed('the master did not answer', 500)).to.include({ error: 'the master did not answer', at: 500 });
   });
+
+  it("carries the agents' own counts when the heartbeats had them, and null otherwise", () => {
+    const v = view({});
+    const counted: ClusterView = {
+      ...v,
+      machines: v.machines.map((m) => (m.name === 'm1' ? { ...m, agents: m.agents.map((a) => ({ ...a, running: 1, done: 40, stolenIn: 5, stolenOut: 2 })) } : m)),
+    };
+    const snap = new SnapshotBuilder('t').next(counted, 1_000);
+    expect(snap.machines[0]!.agents[0]!.fleet).to.deep.equal({ running: 1, done: 40, stolenIn: 5, stolenOut: 2 });
+    expect(snap.machines[1]!.agents[0]!.fleet).to.equal(null);
+  });
 });

@@ -9,7 +9,7 @@ import { RecordingLogger } from '@armada/actors/testkit';
 import { Cluster } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import { CommandFailedError, startDashboard, type Dashboard, type DashboardSnapshot } from '../src/index.js';
-import { ARMADA_BIN, startArmadaMachine, type ArmadaMachine } from './helpers.js';
+import { allReady, ARMADA_BIN, startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = fileURLToPath(new URL('../../../../test-output/', import.meta.url));
@@ -86,7 +86,7 @@ describe('armada dashboard', function () {
     server = await startNatsServer();
     // Half the agents are slow, so fast agents run out of work and steal.
     const flags = ['--agents', '2', '--heartbeat-ms', String(HEARTBEAT_MS), '--slow-fraction', '0.5', '--slow-factor', '3'];
-    machines.push(...(await Promise.all(['m1', 'm2', 'm3'].map((name) => startArmadaMachine(server.url, ['--name', name, ...flags])))));
+    machines.push(...(await allReady(['m1', 'm2', 'm3'].map((name) => startArmadaMachine(server.url, ['--name', name, ...flags])))));
     cluster = await Cluster.start({ nats: server.url, master: MASTER, logger: log });
     await cluster.waitForMachines(3, 10_000);
     dashboard = await startDashboard(cluster, { port: 0, intervalMs: INTERVAL_MS, title: server.url });
@@ -129,6 +129,19 @@ describe('armada dashboard', function () {
     expect(perAgent.reduce((a, b) => a + b, 0)).to.equal(total);
     expect(perAgent.filter((n) => n > 0).length).to.be.at.least(3);
     await page.waitForSelector('#steals tr[data-steal]');
+    // The agents' own counts (from heartbeats, so up to one heartbeat later): done reaches the job's
+    // packets, and every packet stolen in was stolen out of another agent. At least, not exactly:
+    // with heartbeats this frequent a packet may be taken for lost and run twice (the master keeps
+    // one result; `armada status`'s test checks the exact sum at the default period).
+    const column = (cls: string) => page.$$eval(`tr.agent td.${cls}`, (tds) => tds.map((td) => Number(td.textContent!.replaceAll(',', ''))));
+    await page.waitForFunction(
+      (n) => Array.from(document.querySelectorAll('tr.agent td.fleet-done')).reduce((a, td) => a + Number(td.textContent!.replaceAll(',', '')), 0) >= n,
+      total,
+    );
+    const stolenIn = (await column('fleet-stolen-in')).reduce((a, b) => a + b, 0);
+    expect(stolenIn).to.be.above(0);
+    expect((await column('fleet-stolen-out')).reduce((a, b) => a + b, 0)).to.equal(stolenIn);
+    expect((await column('fleet-running')).reduce((a, b) => a + b, 0)).to.equal(0);
 
     // Second run; m3 is SIGKILLed a third of the way in.
     const victim = machines[2]!;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNatsServer } from '@armada/transport-nats';
-import { runArmada, startArmadaMachine } from './helpers.js';
+import { allReady, runArmada, startArmadaMachine } from './helpers.js';
 
 interface DemoJson {
   rows: Array<{ run: string; placement: string; stealing: boolean | null; ms: number; speedup: number }>;
@@ -42,7 +42,7 @@ describe('armada demo', function () {
 
   it('runs on the machines of a fleet with --nats, and fails clearly when they do not come', async () => {
     const server = await startNatsServer();
-    const machines = await Promise.all(['x1', 'x2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
+    const machines = await allReady(['x1', 'x2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
     try {
       const run = await runArmada(['demo', '--nats', server.url, '--machines', '2', '--up-to', '200'], { timeoutMs: 50_000 });
       expect(run.code, run.stderr).to.equal(0);

@@ -5,7 +5,7 @@ import { main } from '../src/index.js';
 /** The compiled `armada` entry point. */
 export const ARMADA_BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
 
-const DEFAULTS = { exitTimeoutMs: 20_000, readyTimeoutMs: 15_000, maxOutput: 64 * 1024 } as const;
+const DEFAULTS = { exitTimeoutMs: 20_000, readyTimeoutMs: 30_000, maxOutput: 64 * 1024 } as const;
 
 /** What a finished command printed, how it ended and how long it took. */
 export interface Run {
@@ -118,4 +118,16 @@ function collect(child: ChildProcess): { stdout: () => string; stderr: () => str
   child.stdout?.on('data', (c: Buffer) => void (stdout.length < DEFAULTS.maxOutput && (stdout += c.toString('utf8'))));
   child.stderr?.on('data', (c: Buffer) => void (stderr.length < DEFAULTS.maxOutput && (stderr += c.toString('utf8'))));
   return { stdout: () => stdout, stderr: () => stderr };
+}
+
+/**
+ * Awaits machines being started together. Should one fail, the others are killed before the error
+ * is rethrown: a ready machine no test holds would keep mocha's event loop, and the run, alive.
+ */
+export async function allReady(starting: ReadonlyArray<Promise<ArmadaMachine>>): Promise<ArmadaMachine[]> {
+  const settled = await Promise.allSettled(starting);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed === undefined) return settled.map((s) => (s as PromiseFulfilledResult<ArmadaMachine>).value);
+  await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.kill() : undefined)));
+  throw failed.reason;
 }

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { Cluster } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import { spawn } from 'node:child_process';
-import { ARMADA_BIN, runArmada, startArmadaMachine, type ArmadaMachine } from './helpers.js';
+import { allReady, ARMADA_BIN, runArmada, startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 /** A TCP server that accepts connections and never says a word, as a wrong port or a stuck proxy would. */
 async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -90,7 +90,7 @@ describe('armada machine', function () {
     after(() => server.stop());
 
     it('shows every machine in armada status --json, and in the table', async () => {
-      const fleet = await Promise.all(['s1', 's2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
+      const fleet = await allReady(['s1', 's2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
       started.push(...fleet);
       const run = await runArmada(['status', '--nats', server.url, '--json', '--expect', '2', '--wait', '10000']);
       expect(run.code, run.stderr).to.equal(0);
@@ -108,6 +108,39 @@ describe('armada machine', function () {
       // The status master says goodbye as it closes, so machines forget it at once and without a warning.
       await fleet[0]!.waitFor('master left', 5_000);
       expect(fleet[0]!.stderr()).to.not.include('master stopped answering');
+    });
+
+    it("shows each agent's running, done and stolen counts: done sums to the job's packets, stolen in to stolen out", async () => {
+      // The default heartbeat period: far shorter ones on a loaded host can take a packet in transit
+      // for lost and run it twice (the master keeps one result), which would show in the counts.
+      const flags = ['--agents', '2', '--slow-fraction', '0.5', '--slow-factor', '3'];
+      const fleet = await allReady(['c1', 'c2'].map((name) => startArmadaMachine(server.url, ['--name', name, ...flags])));
+      started.push(...fleet);
+      const cluster = await Cluster.start({ nats: server.url });
+      const xs = Array.from({ length: 300 }, (_, i) => i);
+      try {
+        await cluster.waitForMachines(2, 10_000);
+        const out = await cluster.dmap(async (x: number) => (await new Promise((r) => setTimeout(r, 2)), x + 1), xs);
+        expect(out).to.deep.equal(xs.map((x) => x + 1));
+      } finally {
+        await cluster.close();
+      }
+      // A new master (the status command) sees what the agents did for the one that left.
+      const run = await runArmada(['status', '--nats', server.url, '--json', '--expect', '2', '--wait', '10000']);
+      expect(run.code, run.stderr).to.equal(0);
+      type Agent = { queued: number; running?: number; done?: number; stolenIn?: number; stolenOut?: number };
+      const view = JSON.parse(run.stdout) as { machines: Array<{ name: string; agents: Agent[] }> };
+      const agents = view.machines.filter((m) => m.name === 'c1' || m.name === 'c2').flatMap((m) => m.agents);
+      expect(agents).to.have.length(4);
+      const sum = (k: 'done' | 'stolenIn' | 'stolenOut' | 'running') => agents.reduce((n, a) => n + a[k]!, 0);
+      for (const a of agents) expect(a.done, JSON.stringify(a)).to.be.a('number');
+      expect(sum('done')).to.equal(xs.length);
+      expect(sum('stolenIn')).to.equal(sum('stolenOut'));
+      expect(sum('running')).to.equal(0);
+      const table = await runArmada(['status', '--nats', server.url, '--expect', '2', '--wait', '10000']);
+      expect(table.code).to.equal(0);
+      expect(table.stdout).to.match(/MACHINE\s+AGENT\s+QUEUED\s+RUNNING\s+DONE\s+STOLEN IN\s+STOLEN OUT\s+PLACED/);
+      expect(table.stdout).to.match(/^\s+c1\s+agent-0\s+0\s+0\s+\d+/m);
     });
 
     it('prints a fresh view per interval with status --watch --json, and exits 0 on SIGINT', async () => {
@@ -138,7 +171,7 @@ describe('armada machine', function () {
     });
 
     it('drains on SIGTERM mid-job: exit 0, every result once, no retry charged', async () => {
-      const [a, b] = await Promise.all(['d1', 'd2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
+      const [a, b] = await allReady(['d1', 'd2'].map((name) => startArmadaMachine(server.url, ['--name', name, '--agents', '1'])));
       started.push(a!, b!);
       const cluster = await Cluster.start({ nats: server.url, master: { deadAfterMs: 60_000 } });
       try {

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Cluster, Gluster } from '@armada/scheduler';
 import { freePort, startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
-import { startArmadaMachine, type ArmadaMachine } from './helpers.js';
+import { RecordingLogger } from '@armada/actors/testkit';
+import { allReady, startArmadaMachine, type ArmadaMachine } from './helpers.js';
 
 /** Three nats-servers routed into one NATS cluster on loopback ports. */
 async function natsCluster(): Promise<NatsServerHandle[]> {
@@ -37,7 +38,7 @@ describe('a fleet on a 3-server NATS cluster', function () {
   it('runs dmap with the master and each machine on a different server, and again after a server died', async () => {
     const [a, b, c] = servers;
     // Each machine knows only its own server; the client learns the others from the cluster.
-    machines = await Promise.all([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
     const cluster = await Cluster.start({ nats: { servers: [a!.url] } });
     try {
       // Registration crosses the routes: the master's hello goes out on A, the machines answer from B and C.
@@ -82,7 +83,7 @@ describe('runDist on a 3-server NATS cluster, one server killed mid-run', functi
 
   it('returns every runDist result exactly once when a machine\'s server dies during the run', async () => {
     const [a, b, c] = servers;
-    machines = await Promise.all([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
     const cluster = await Cluster.start({ nats: { servers: [a!.url] } });
     const g = new Gluster(cluster, { jobTimeoutMs: 60_000 });
     try {
@@ -99,6 +100,64 @@ describe('runDist on a 3-server NATS cluster, one server killed mid-run', functi
       expect(new Set(ids).size).to.equal(ids.length);
       const view = await cluster.view();
       expect(view.machines.map((m) => m.name).sort()).to.deep.equal(['on-b', 'on-c']);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
+describe("dmap on a 3-server NATS cluster, the master's own server killed mid-run", function () {
+  this.timeout(90_000);
+  let servers: NatsServerHandle[] = [];
+  let machines: ArmadaMachine[] = [];
+  before(async () => {
+    servers = await natsCluster();
+  });
+  after(async () => {
+    await Promise.all(machines.map((m) => m.kill()));
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  it('completes with every result exactly once: the master reconnects to a server it learnt from the cluster', async () => {
+    const [a, b, c] = servers;
+    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    const events: string[] = [];
+    // Only A is given: B and C come from the cluster's INFO, as for a master told of one server.
+    const log = new RecordingLogger();
+    const cluster = await Cluster.start({ nats: { servers: [a!.url], onEvent: (e) => void events.push(e.type), logger: log }, logger: log, master: { deadAfterMs: 10_000 } });
+    try {
+      await cluster.waitForMachines(2, 20_000);
+      const xs = Array.from({ length: 600 }, (_, i) => i);
+      let killed: Promise<void> | undefined;
+      let doneAtKill = 0;
+      let killedAt = 0;
+      const out = await cluster.dmap(
+        async (x: number) => {
+          await new Promise((r) => setTimeout(r, 5));
+          return x * 3;
+        },
+        xs,
+        {
+          timeoutMs: 60_000,
+          // maxRetries 0: nothing may be charged to the packets for the master's outage.
+          maxRetries: 0,
+          progress: (done) => {
+            if (killed === undefined && done >= 100) {
+              doneAtKill = done;
+              killedAt = performance.now();
+              killed = a!.stop();
+            }
+          },
+        },
+      );
+      await killed;
+      console.log(`      master's server killed at ${doneAtKill} / ${xs.length} results; the job ended ${Math.round(performance.now() - killedAt)} ms later`);
+      expect(doneAtKill, 'killed mid-run').to.be.within(100, xs.length - 1);
+      expect(out).to.deep.equal(xs.map((x) => x * 3));
+      expect(events).to.include('reconnected');
+      const view = await cluster.view();
+      expect(view.machines.map((m) => m.name).sort()).to.deep.equal(['on-b', 'on-c']);
+      expect(view.jobs).to.deep.equal([]);
     } finally {
       await cluster.close();
     }

@@ -13,7 +13,7 @@ export type { DrainReport } from './machine/protocol.js';
 export { MACHINE_DEFAULTS, type MachineSettings, type SlowWorkers } from './machine/machine-settings.js';
 export { osStats, type StatsSource } from './machine/machine-stats.js';
 export { MASTER_DEFAULTS, type MasterSettings } from './master/master-settings.js';
-export type { ClusterView } from './master/protocol.js';
+export type { AgentView, ClusterView } from './master/protocol.js';
 export type { ActivityView, AgentActivity, StealActivity, DepartedMachine } from './master/activity.js';
 export { AGENT_DEFAULTS, type AgentSettings } from './agent/agent-settings.js';
 export type { NodeOptions } from './node-options.js';

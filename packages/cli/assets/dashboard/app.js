@@ -59,7 +59,7 @@ function renderMachines(s) {
   const rows = [];
   if (s.machines.length === 0) {
     const tr = el('tr');
-    tr.append(el('td', { colspan: '10', class: 'empty' }, 'no machines yet: start one with  armada machine --nats <url>'));
+    tr.append(el('td', { colspan: '14', class: 'empty' }, 'no machines yet: start one with  armada machine --nats <url>'));
     rows.push(tr);
   }
   const maxQueued = Math.max(1, ...s.machines.flatMap((m) => m.agents.map((a) => a.queued)));
@@ -70,6 +70,8 @@ function renderMachines(s) {
     state.append(el('span', { class: `state ${m.state}` }, m.state));
     if (m.detail) state.append(el('span', { class: 'detail' }, m.detail));
     const sum = (f) => m.agents.reduce((n, a) => n + a[f], 0);
+    // Counts the agents report themselves; '–' while a machine has not reported them.
+    const fleetSum = (f) => (m.agents.every((a) => a.fleet) ? int(m.agents.reduce((n, a) => n + a.fleet[f], 0)) : '–');
     tr.append(name, state);
     cells(tr, [
       [int(sum('queued')), 'num'],
@@ -77,6 +79,10 @@ function renderMachines(s) {
       [int(sum('done')), 'num'],
       [int(sum('failed')), 'num'],
       [rate(sum('perSecond')), 'num'],
+      [fleetSum('running'), 'num'],
+      [fleetSum('done'), 'num'],
+      [fleetSum('stolenIn'), 'num'],
+      [fleetSum('stolenOut'), 'num'],
       [`${bytes(m.freeMemory)} / ${bytes(m.totalMemory)}`, 'num'],
       [`${m.load.toFixed(2)} · ${m.cores} cores`, 'num'],
       [age(m.lastHeardMs), 'num'],
@@ -93,6 +99,10 @@ function renderMachines(s) {
         [int(a.done), 'num'],
         [int(a.failed), 'num'],
         [rate(a.perSecond), 'num'],
+        [a.fleet ? int(a.fleet.running) : '–', 'num fleet-running'],
+        [a.fleet ? int(a.fleet.done) : '–', 'num fleet-done'],
+        [a.fleet ? int(a.fleet.stolenIn) : '–', 'num fleet-stolen-in'],
+        [a.fleet ? int(a.fleet.stolenOut) : '–', 'num fleet-stolen-out'],
         ['', ''],
         ['', ''],
         ['', ''],

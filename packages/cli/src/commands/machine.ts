@@ -107,8 +107,8 @@ async function runMachine(flags: MachineFlags): Promise<void> {
   log.info('machine ready', { name: machine.name, id: machine.id, agents: options.agents ?? os.availableParallelism(), nats: servers });
   process.send?.({ type: 'ready', id: machine.id, name: machine.name });
   const signal = await Promise.race([
-    untilSignals(['SIGTERM', 'SIGINT'], () => {
-      log.warn('second signal: exiting without draining');
+    untilSignals(['SIGTERM', 'SIGINT'], (signal) => {
+      log.warn('second signal: exiting without draining', { signal });
       process.exit(1);
     }),
     refusals.refused,

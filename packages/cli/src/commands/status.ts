@@ -22,12 +22,19 @@ export const STATUS_DEFAULTS = {
   /** Machines answer a new master within milliseconds; this covers a busy fleet. */
   waitMs: 1_500,
   intervalMs: 1_000,
+  /**
+   * Agents' counts come with heartbeats, not with the registration: after the wait, the first view
+   * waits up to this long more for every machine to have sent one (a machine's period is 1 s).
+   */
+  countsWaitMs: 2_500,
 } as const;
 
 /**
  * `armada status`: joins the cluster as a master (machines register with it as with any master),
  * waits `--wait` ms (or until `--expect` machines registered) and prints the master's view:
- * machines with their stats and last heartbeat, agents with queue depths, jobs of this master.
+ * machines with their stats and last heartbeat; agents with queue depth, running, done and stolen
+ * in / out (from the machines' heartbeats, every master's packets since each machine started);
+ * jobs of this master.
  * `--json` prints one JSON object per view; `--watch` prints a new view every `--interval` ms
  * until SIGINT / SIGTERM.
  */
@@ -81,9 +88,14 @@ async function runStatus(io: ProgramIo, flags: StatusFlags): Promise<void> {
 }
 
 async function settle(cluster: Cluster, flags: StatusFlags): Promise<void> {
-  if (flags.expect !== undefined) {
-    await cluster.waitForMachines(flags.expect, flags.wait).catch(() => undefined);
-    return;
-  }
-  await new Promise((r) => setTimeout(r, flags.wait));
+  if (flags.expect !== undefined) await cluster.waitForMachines(flags.expect, flags.wait).catch(() => undefined);
+  else await new Promise((r) => setTimeout(r, flags.wait));
+  // No event says a heartbeat arrived: look again every 100 ms, within the bound.
+  const deadline = Date.now() + STATUS_DEFAULTS.countsWaitMs;
+  while (Date.now() < deadline && !countsIn(await cluster.view())) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** Whether every agent of the view has its counts (a machine that does not report them costs the bound). */
+function countsIn(view: ClusterView): boolean {
+  return view.machines.every((m) => m.agents.every((a) => a.done !== undefined));
 }

@@ -20,6 +20,12 @@ export interface AgentRow {
   readonly failed: number;
   /** Results per second over the rate window. */
   readonly perSecond: number;
+  /**
+   * What the agent itself reports in its machine's heartbeats, every master's packets since the
+   * machine started: running now, done, stolen in / out. `null` until reported (or from a machine
+   * that does not report them).
+   */
+  readonly fleet: { readonly running: number; readonly done: number; readonly stolenIn: number; readonly stolenOut: number } | null;
 }
 
 /** One machine of the page, with its agents. A dead or departed machine keeps its last rows. */
@@ -128,7 +134,8 @@ export class SnapshotBuilder {
         labels.set(a.agent, label);
         const counted = perAgent.get(a.agent);
         const done = counted?.done ?? 0;
-        return { key: a.agent, label, queued: Math.max(0, a.queued), running: a.outstanding, done, failed: counted?.failed ?? 0, perSecond: rate(done, base.agents.get(a.agent)) };
+        const fleet = a.done === undefined ? null : { running: a.running ?? 0, done: a.done, stolenIn: a.stolenIn ?? 0, stolenOut: a.stolenOut ?? 0 };
+        return { key: a.agent, label, queued: Math.max(0, a.queued), running: a.outstanding, done, failed: counted?.failed ?? 0, perSecond: rate(done, base.agents.get(a.agent)), fleet };
       });
       const state: MachineState = m.lastHeardMs > activity.deadAfterMs ? 'dead' : m.draining ? 'draining' : m.lastHeardMs > activity.deadAfterMs / 2 ? 'late' : 'alive';
       const row: MachineRow = {
@@ -153,7 +160,7 @@ export class SnapshotBuilder {
       this.last.delete(id);
       const departed = [...activity.departed].reverse().find((d) => d.id === id);
       const state: MachineState = departed?.reason === 'left' ? 'left' : 'dead';
-      const agents = row.agents.map((a) => ({ ...a, queued: 0, running: 0, perSecond: 0 }));
+      const agents = row.agents.map((a) => ({ ...a, queued: 0, running: 0, perSecond: 0, fleet: a.fleet === null ? null : { ...a.fleet, running: 0 } }));
       this.gone.set(id, { row: { ...row, state, detail: departed?.detail ?? 'no longer in the view', agents }, at });
     }
     for (const [id, { row, at: since }] of this.gone) {

@@ -15,6 +15,9 @@ export function projectFiles(name: string, deps: Record<string, string>, source:
           },
           dependencies: deps,
           devDependencies: { '@types/node': '^20.19.0', typescript: '~5.9.3' },
+          // nats.js 3.4 pulls @nats-io/nuid 3, which declares Node >= 22 (npm's EBADENGINE warning);
+          // 2.0.3 has the same API and supports Node 20, as in Armada's own package.json.
+          overrides: { '@nats-io/nuid': '2.0.3' },
         },
         null,
         2,

@@ -15,7 +15,7 @@ import type { AgentSettings } from './agent-settings.js';
 import { grantBatches, heldPackets, newAgentJob, type AgentJob, type Entry } from './agent-job.js';
 import { chunkSize } from './chunk-size.js';
 import { Deque } from './deque.js';
-import type { AgentMsg, AgentReport, AgentRef, Grant, PeerInfo, Steal } from './protocol.js';
+import type { AgentCounts, AgentMsg, AgentReport, AgentRef, Grant, PeerInfo, Steal } from './protocol.js';
 import { ResultOutbox } from './result-outbox.js';
 import { Thief } from './thief.js';
 
@@ -54,6 +54,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
   /** Whether this idle spell was reported (`agent-idle`), and when the last report went out. */
   private idleReported = false;
   private lastIdleReport = -Infinity;
+  /** Cumulative counts for status displays (see `AgentCounts`). */
+  private readonly counts = { done: 0, stolenIn: 0, stolenOut: 0 };
 
   constructor(
     @inject(SchedulerTokens.AgentSettings) private readonly settings: AgentSettings,
@@ -308,6 +310,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   }
 
   private send(job: AgentJob, indices: number[], values: unknown[], failures: PacketFailure[], ms: number, attempts: Array<[number, number]>): void {
+    this.counts.done += indices.length + failures.length;
     const msg = this.outbox.add(
       {
         type: 'results',
@@ -336,7 +339,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
     this.reclaim((_, loan) => now - loan.since >= this.settings.lentLeaseMs);
     this.pump();
     const held = heldPackets(this.jobs.values(), this.outbox).map(({ job, indices }) => ({ master: job.master, job: job.header.id, indices }));
-    return { queued: this.queue.length + (this.running?.length ?? 0), held };
+    const counts: AgentCounts = { running: this.running?.length ?? 0, ...this.counts };
+    return { queued: this.queue.length + (this.running?.length ?? 0), held, counts };
   }
 
   /** Sends again the results not acknowledged within `resultResendMs`. */
@@ -417,6 +421,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private granted(msg: Grant): void {
     this.thief.granted(msg.id, msg.batches.length === 0);
     if (msg.batches.length === 0) return;
+    for (const batch of msg.batches) this.counts.stolenIn += batch.indices.length;
     this.accept(msg.defs, msg.batches);
     for (const batch of msg.batches) {
       batch.job.master.tell({ type: 'moved', job: batch.job.id, indices: batch.indices, from: msg.machine, to: this.settings.machine, thief: this.self, victim: msg.victim });
@@ -433,6 +438,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
     const now = this.clock.now();
     for (const e of taken) e.job.lent.set(e.index, { entry: e, thief: msg.machine, since: now });
+    this.counts.stolenOut += taken.length;
     const { batches, defs } = grantBatches(taken);
     const grant: Grant = { type: 'grant', id: msg.id, victim: this.self, machine: this.settings.machine, defs, batches };
     msg.thief.tell(grant);

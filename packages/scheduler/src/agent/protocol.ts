@@ -110,6 +110,29 @@ export interface AgentReport {
   readonly queued: number;
   /** Indices held per master (node id) and job. */
   readonly held: Array<{ readonly master: string; readonly job: JobId; readonly indices: number[] }>;
+  /** What the agent did since it started, every master's packets together. */
+  readonly counts?: AgentCounts;
+}
+
+/**
+ * An agent's activity for status displays: `running` is the packets on its worker now; the others
+ * count packets since the agent started, over all masters. `done` counts packets answered (a
+ * result or a final failure); `stolenIn` packets received in grants, `stolenOut` packets lent in
+ * grants. With no message lost, the fleet's `stolenIn` and `stolenOut` sums are equal.
+ */
+export interface AgentCounts {
+  readonly running: number;
+  readonly done: number;
+  readonly stolenIn: number;
+  readonly stolenOut: number;
+}
+
+/** `value` when it has the shape of {@link AgentCounts} (it came over the wire), else undefined. */
+export function agentCounts(value: unknown): AgentCounts | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const c = value as Record<string, unknown>;
+  const ok = (['running', 'done', 'stolenIn', 'stolenOut'] as const).every((k) => typeof c[k] === 'number' && Number.isFinite(c[k]));
+  return ok ? { running: c.running as number, done: c.done as number, stolenIn: c.stolenIn as number, stolenOut: c.stolenOut as number } : undefined;
 }
 
 /** An agent as peers and masters know it. */

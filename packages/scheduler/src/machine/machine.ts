@@ -281,6 +281,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
       this.agents.map((a) => a.ask<AgentReport>({ type: 'report' }, { timeoutMs: this.settings.heartbeatMs }).catch(() => undefined)),
     );
     const queued = reports.map((r) => r?.queued ?? -1);
+    const counts = reports.map((r) => r?.counts ?? null);
     // A partial list would make the master take the missing agents' packets for lost: send none then.
     const held = reports.every((r) => r !== undefined) ? heldByMaster(reports as AgentReport[]) : undefined;
     const stats = this.stats();
@@ -294,6 +295,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
         queued,
         seq,
         peersVersion: master.peersVersion,
+        counts,
         ...(held !== undefined ? { held: held.get(node) ?? [] } : {}),
         ...(draining ? { draining } : {}),
       };

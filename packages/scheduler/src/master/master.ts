@@ -1,6 +1,7 @@
 import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
 import { RateLimitedWarning } from '@armada/actors/internal';
 import type { AgentMsg } from '../agent/protocol.js';
+import { agentCounts } from '../agent/protocol.js';
 import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError } from '../errors.js';
 import { ShippedDefinitions } from '../functions/shipped-definitions.js';
 import type { JobId, MachineId } from '../ids.js';
@@ -165,6 +166,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     member.lastHeard = this.clock.now();
     member.stats = msg.stats;
     member.slots.forEach((slot, i) => (slot.queued = msg.queued[i] ?? slot.queued));
+    if (Array.isArray(msg.counts)) member.slots.forEach((slot, i) => (slot.counts = agentCounts(msg.counts![i]) ?? slot.counts));
     if (msg.draining === true && member.draining !== true) {
       member.draining = true;
       this.context.log.info('machine draining', { machine: member.name, id: member.id });
@@ -385,7 +387,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         stats: m.stats,
         lastHeardMs: Math.round(now - m.lastHeard),
         draining: m.draining === true,
-        agents: m.slots.map((s) => ({ agent: s.key, queued: s.queued, outstanding: s.outstanding })),
+        agents: m.slots.map((s) => ({ agent: s.key, queued: s.queued, outstanding: s.outstanding, ...s.counts })),
       })),
       jobs: [...this.jobs.values()].map((j) => ({ id: j.id, done: j.done, total: j.total, inFlight: j.inFlight.size })),
       activity: this.activity.view(now, this.settings.deadAfterMs),

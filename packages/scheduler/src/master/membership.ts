@@ -1,4 +1,4 @@
-import type { AgentRef, PeerInfo } from '../agent/protocol.js';
+import type { AgentCounts, AgentRef, PeerInfo } from '../agent/protocol.js';
 import type { MachineId } from '../ids.js';
 import type { MachineRef } from '../machine/protocol.js';
 import type { Candidate, MachineStats } from '../placement/placement-strategy.js';
@@ -13,6 +13,8 @@ export interface AgentSlot {
   outstanding: number;
   /** Queue depth from the latest heartbeat (all masters' packets). */
   queued: number;
+  /** The agent's counts from the latest heartbeat that carried them. */
+  counts?: AgentCounts;
 }
 
 /** One live machine as a master tracks it. */

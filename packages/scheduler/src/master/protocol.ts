@@ -46,7 +46,7 @@
  * incarnation, so late copies change nothing), and at the master's next `master-hello` after that.
  */
 import type { ActorRef } from '@armada/actors';
-import type { AgentRef } from '../agent/protocol.js';
+import type { AgentCounts, AgentRef } from '../agent/protocol.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { MachineRef } from '../machine/protocol.js';
 import type { PacketFailure } from '../packet.js';
@@ -99,6 +99,11 @@ export interface Heartbeat {
   readonly peersVersion: number;
   /** The machine is draining: place nothing more on it. Sticky once seen. */
   readonly draining?: boolean;
+  /**
+   * Per agent, in the order of `Register.agents`: what it ran and stole since it started, over all
+   * masters (`null` for an agent that did not answer). Absent from machines that predate it.
+   */
+  readonly counts?: Array<AgentCounts | null>;
 }
 
 /**
@@ -163,7 +168,7 @@ export interface ClusterView {
     readonly lastHeardMs: number;
     /** The machine said it drains: it gets no new packets and leaves once its queues are empty. */
     readonly draining: boolean;
-    readonly agents: ReadonlyArray<{ readonly agent: string; readonly queued: number; readonly outstanding: number }>;
+    readonly agents: ReadonlyArray<AgentView>;
   }>;
   /** Running jobs of this master; `total` is `undefined` until a generator input is exhausted. */
   readonly jobs: ReadonlyArray<{ readonly id: JobId; readonly done: number; readonly total: number | undefined; readonly inFlight: number }>;
@@ -171,6 +176,27 @@ export interface ClusterView {
   readonly activity: ActivityView;
   /** Function definitions this master shipped inline to agents so far (later calls send hashes). */
   readonly definitionsShipped: number;
+}
+
+/**
+ * One agent in a {@link ClusterView}. `queued` and the optional counts come from its machine's
+ * latest heartbeat and cover every master's packets; the counts are absent until a heartbeat
+ * carried them (and always from a machine that does not report them).
+ */
+export interface AgentView {
+  readonly agent: string;
+  /** Queued and running packets on the agent, every master's. */
+  readonly queued: number;
+  /** Packets this master placed there (or saw stolen onto it) with no result yet. */
+  readonly outstanding: number;
+  /** Packets running on its worker now. */
+  readonly running?: number;
+  /** Packets it answered since it started (results and final failures), all masters'. */
+  readonly done?: number;
+  /** Packets it received from peers' queues since it started. */
+  readonly stolenIn?: number;
+  /** Packets peers took from its queue since it started. */
+  readonly stolenOut?: number;
 }
 
 export type MasterRef = ActorRef<MasterMsg>;
