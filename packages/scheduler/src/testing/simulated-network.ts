@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Clock, type NodeId, type TransportHandlers } from '@armada/actors';
+import { MinHeap } from './min-heap.js';
 import { mulberry32 } from './mulberry32.js';
 
 /** Tunables of a {@link SimulatedNetwork}, merged over {@link SIMULATED_NETWORK_DEFAULTS}. */
@@ -89,8 +90,8 @@ interface Parcel {
 export class SimulatedNetwork {
   private readonly nodes = new Map<NodeId, TransportHandlers>();
   private readonly crashed = new Set<NodeId>();
-  /** Sorted by (at, seq). */
-  private queue: Parcel[] = [];
+  /** Ordered by (at, seq). */
+  private readonly queue = new MinHeap<Parcel>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   /** Due time of the last message queued per `from to` pair, to keep each pair in order. */
   private readonly lastAt = new Map<string, number>();
   private readonly random: () => number;
@@ -140,9 +141,7 @@ export class SimulatedNetwork {
     if (!this.nodes.has(node)) return;
     this.nodes.delete(node);
     this.crashed.add(node);
-    const kept = this.queue.filter((p) => p.from !== node && p.to !== node);
-    this.counts.dropped += this.queue.length - kept.length;
-    this.queue = kept;
+    this.counts.dropped += this.queue.retain((p) => p.from !== node && p.to !== node);
   }
 
   /** Changes the loss and duplication rates from now on (see {@link SimulatedNetworkOptions}). */
@@ -164,7 +163,7 @@ export class SimulatedNetwork {
 
   /** When the next queued message falls due, in simulated milliseconds; undefined when none is queued. */
   nextDeliveryAt(): number | undefined {
-    return this.queue[0]?.at;
+    return this.queue.peek()?.at;
   }
 
   /**
@@ -175,8 +174,8 @@ export class SimulatedNetwork {
   deliverDue(): number {
     const now = this.clock.now();
     let count = 0;
-    while (this.queue.length > 0 && this.queue[0]!.at <= now) {
-      this.deliver(this.queue.shift()!);
+    while ((this.queue.peek()?.at ?? Infinity) <= now) {
+      this.deliver(this.queue.pop()!);
       count++;
     }
     return count;
@@ -184,7 +183,7 @@ export class SimulatedNetwork {
 
   /** Counters so far. */
   get stats(): NetworkStats {
-    return { ...this.counts, inFlight: this.queue.length };
+    return { ...this.counts, inFlight: this.queue.size };
   }
 
   /** The end of the last outage, in simulated milliseconds; undefined when none was scheduled. */
@@ -230,7 +229,7 @@ export class SimulatedNetwork {
     // A later message on a pair never overtakes an earlier one; ties keep send order by seq.
     const at = Math.max(this.clock.now() + (this.linkDelayMs?.(from, to) ?? this.delay()), this.lastAt.get(key) ?? -Infinity);
     this.lastAt.set(key, at);
-    this.insert({ at, seq: this.seq++, from, to, reply, data, correlationId });
+    this.queue.push({ at, seq: this.seq++, from, to, reply, data, correlationId });
   }
 
   private inOutage(from: NodeId, to: NodeId, at: number): boolean {
@@ -252,18 +251,6 @@ export class SimulatedNetwork {
 
   private delay(): number {
     return this.minDelayMs + this.random() * (this.maxDelayMs - this.minDelayMs);
-  }
-
-  private insert(parcel: Parcel): void {
-    // Upper bound on `at`: equal times keep insertion (= send) order.
-    let lo = 0;
-    let hi = this.queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.queue[mid]!.at <= parcel.at) lo = mid + 1;
-      else hi = mid;
-    }
-    this.queue.splice(lo, 0, parcel);
   }
 
   private deliver(parcel: Parcel): void {
