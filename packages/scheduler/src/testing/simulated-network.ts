@@ -92,8 +92,12 @@ export class SimulatedNetwork {
   private readonly crashed = new Set<NodeId>();
   /** Ordered by (at, seq). */
   private readonly queue = new MinHeap<Parcel>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
-  /** Due time of the last message queued per `from to` pair, to keep each pair in order. */
-  private readonly lastAt = new Map<string, number>();
+  /**
+   * Due time of the last message queued per `from` → `to` pair, to keep each pair in order; an
+   * entry goes once that message is delivered (a later one is due later anyway), so this holds
+   * about the pairs with messages in flight rather than every pair that ever spoke.
+   */
+  private readonly lastAt = new Map<NodeId, Map<NodeId, number>>();
   private readonly random: () => number;
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
@@ -225,10 +229,11 @@ export class SimulatedNetwork {
   }
 
   private queueCopy(from: NodeId, to: NodeId, data: Uint8Array, correlationId: string | undefined, reply: boolean): void {
-    const key = `${from} ${to}`;
+    let pairs = this.lastAt.get(from);
+    if (pairs === undefined) this.lastAt.set(from, (pairs = new Map()));
     // A later message on a pair never overtakes an earlier one; ties keep send order by seq.
-    const at = Math.max(this.clock.now() + (this.linkDelayMs?.(from, to) ?? this.delay()), this.lastAt.get(key) ?? -Infinity);
-    this.lastAt.set(key, at);
+    const at = Math.max(this.clock.now() + (this.linkDelayMs?.(from, to) ?? this.delay()), pairs.get(to) ?? -Infinity);
+    pairs.set(to, at);
     this.queue.push({ at, seq: this.seq++, from, to, reply, data, correlationId });
   }
 
@@ -254,6 +259,8 @@ export class SimulatedNetwork {
   }
 
   private deliver(parcel: Parcel): void {
+    const pairs = this.lastAt.get(parcel.from);
+    if (pairs?.get(parcel.to) === parcel.at) pairs.delete(parcel.to);
     if (this.inOutage(parcel.from, parcel.to, parcel.at)) {
       this.counts.lost++;
       return;
