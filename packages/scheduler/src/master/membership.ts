@@ -57,34 +57,18 @@ export const MEMBERSHIP_DEFAULTS: MembershipOptions = { peerMachines: 8, random:
 
 /**
  * A candidate whose live figures (`outstanding`, the member's `stats`) are read when a strategy
- * reads them, so one list serves every placement until the candidate set itself changes.
+ * reads them, so one list serves every placement until the candidate set itself changes. They are
+ * own enumerable getters, so a strategy that spreads or logs a candidate still sees them.
  */
-class SlotCandidate implements Candidate {
-  readonly agent: string;
-  readonly machine: MachineId;
-  readonly answerRank?: number;
-  readonly rttMs?: number;
-  readonly #member: Member;
-  readonly #slot: AgentSlot;
-  readonly #fresh: MachineStats | undefined;
-
-  constructor(member: Member, slot: AgentSlot, fresh: MachineStats | undefined, answerRank: number | undefined, rttMs: number | undefined) {
-    this.#member = member;
-    this.#slot = slot;
-    this.#fresh = fresh;
-    this.agent = slot.key;
-    this.machine = member.id;
-    if (answerRank !== undefined) this.answerRank = answerRank;
-    if (rttMs !== undefined) this.rttMs = rttMs;
-  }
-
-  get stats(): MachineStats {
-    return this.#fresh ?? this.#member.stats;
-  }
-
-  get outstanding(): number {
-    return this.#slot.outstanding;
-  }
+function slotCandidate(member: Member, slot: AgentSlot, fresh: MachineStats | undefined, answerRank: number | undefined, rttMs: number | undefined): Candidate {
+  const candidate = { agent: slot.key, machine: member.id } as Candidate;
+  Object.defineProperties(candidate, {
+    stats: { get: () => fresh ?? member.stats, enumerable: true },
+    outstanding: { get: () => slot.outstanding, enumerable: true },
+  });
+  if (answerRank !== undefined) Object.assign(candidate, { answerRank });
+  if (rttMs !== undefined) Object.assign(candidate, { rttMs });
+  return candidate;
 }
 
 /**
@@ -238,7 +222,7 @@ export class Membership {
     for (const member of members) {
       const health = fresh?.get(member.id);
       for (const slot of member.slots) {
-        const candidate = new SlotCandidate(member, slot, health?.stats, health?.rank, health?.rttMs);
+        const candidate = slotCandidate(member, slot, health?.stats, health?.rank, health?.rttMs);
         candidates.push(candidate);
         slots.set(candidate, slot);
       }

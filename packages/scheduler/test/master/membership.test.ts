@@ -82,3 +82,13 @@ describe('Membership', () => {
     expect(members.remove(machineId('new'))!.peersChanged.map((m) => m.id).sort()).to.deep.equal(holders);
   });
 });
+
+describe('Membership candidates seen by a strategy', () => {
+  it('keep their live figures when spread or serialised', () => {
+    const members = fleet(1, 1);
+    members.slot('m0/a0')!.outstanding = 3;
+    const [c] = members.candidates().candidates;
+    expect({ ...c }).to.deep.include({ agent: 'm0/a0', machine: 'm0', outstanding: 3, stats: stats() });
+    expect(JSON.parse(JSON.stringify(c))).to.deep.include({ outstanding: 3 });
+  });
+});
