@@ -33,7 +33,12 @@ export interface Point {
   packets: number;
   rounds: number;
   startRealMs: number;
+  /** CPU the process spent starting the simulated cluster (machines registering: simulator and fleet, hardly the master). */
+  startCpuMs: number;
   runRealMs: number;
+  /** CPU and real time of the whole point: start-up, warm-up and every round. */
+  totalCpuMs: number;
+  totalRealMs: number;
   makespanMs: number;
   lbMs: number;
   efficiency: number;
@@ -69,6 +74,7 @@ function countMasterMessages(sim: Simulation): { readonly count: number } {
 export async function measurePoint(params: PointParams): Promise<Point> {
   const { machines, stealing } = params;
   const startedAt = performance.now();
+  const startCpu = process.cpuUsage();
   const sim = await Simulation.start({
     machines,
     agentsPerMachine: params.agents,
@@ -82,6 +88,8 @@ export async function measurePoint(params: PointParams): Promise<Point> {
     ...(stealing ? {} : { machine: { agent: { stealing: false } } }),
   });
   const startRealMs = performance.now() - startedAt;
+  const startCpuUsed = process.cpuUsage(startCpu);
+  const startCpuMs = (startCpuUsed.user + startCpuUsed.system) / 1000;
   try {
     const agents = machines * params.agents;
     const packets = agents * params.tasksPerAgent;
@@ -123,7 +131,10 @@ export async function measurePoint(params: PointParams): Promise<Point> {
         packets,
         rounds: params.rounds,
         startRealMs,
+        startCpuMs,
         runRealMs,
+        totalCpuMs: 0,
+        totalRealMs: 0,
         makespanMs,
         lbMs,
         efficiency: lbMs / makespanMs,
@@ -138,7 +149,8 @@ export async function measurePoint(params: PointParams): Promise<Point> {
         masterLoad: masterCpuMs / makespanMs,
       });
     }
-    return medianPoint(rounds);
+    const total = process.cpuUsage(startCpu);
+    return { ...medianPoint(rounds), totalCpuMs: (total.user + total.system) / 1000, totalRealMs: performance.now() - startedAt };
   } finally {
     await sim.close();
   }

@@ -58,6 +58,7 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   });
   const random = options.random ?? Math.random;
   const executors: ExecutorFactory = options.executors ?? ((o) => new ThreadExecutor(o));
+  system.container.register(SchedulerTokens.Random, { useValue: random });
   system.container.register(SchedulerTokens.ExecutorFactory, { useValue: executors });
   system.container.register(SchedulerTokens.StealPolicy, { useValue: options.stealPolicy ?? new RandomHalfPolicy(random) });
   system.container.register(SchedulerTokens.StatsSource, { useValue: options.stats ?? osStats });

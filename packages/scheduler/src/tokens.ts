@@ -8,6 +8,8 @@ export const SchedulerTokens = {
   ExecutorFactory: Symbol.for('armada.scheduler.ExecutorFactory'),
   /** The `TaskExecutor` of one Worker (provided per spawn by its Agent). */
   Executor: Symbol.for('armada.scheduler.Executor'),
+  /** The node's randomness (`() => [0, 1)`), seeded in simulation; the master draws peer samples from it. */
+  Random: Symbol.for('armada.scheduler.Random'),
   /** The `StealPolicy` agents use. */
   StealPolicy: Symbol.for('armada.scheduler.StealPolicy'),
   /** The settings of one Agent (provided per spawn by its Machine). */

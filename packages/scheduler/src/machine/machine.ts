@@ -327,10 +327,14 @@ export class Machine extends Actor<MachineMsg | Internal> {
 
   /** Agents steal from the union of the peers every master knows. */
   private sharePeers(): void {
-    const seen = new Map<string, PeerInfo>();
+    const masters = [...new Set([...this.masters.keys(), ...this.registering])];
     // Draining agents stop stealing: they get no peers.
-    if (this.draining === undefined) for (const peers of this.peersByMaster.values()) for (const p of peers) seen.set(p.agent.toString(), p);
-    this.tellAgents({ type: 'set-peers', peers: [...seen.values()], masters: [...new Set([...this.masters.keys(), ...this.registering])] });
+    if (this.draining !== undefined) return this.tellAgents({ type: 'set-peers', peers: [], masters });
+    // One master (the common case) lists each agent once: no need to merge.
+    if (this.peersByMaster.size <= 1) return this.tellAgents({ type: 'set-peers', peers: [...this.peersByMaster.values()].flat(), masters });
+    const seen = new Map<string, PeerInfo>();
+    for (const peers of this.peersByMaster.values()) for (const p of peers) seen.set(p.agent.toString(), p);
+    this.tellAgents({ type: 'set-peers', peers: [...seen.values()], masters });
   }
 
   private tellAgents(msg: AgentMsg): void {

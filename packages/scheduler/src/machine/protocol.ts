@@ -37,12 +37,16 @@ export interface HealthReply {
   readonly stats: MachineStats;
 }
 
-/** A master's current list of live agents, for stealing. Replaces that master's previous list. */
+/**
+ * The agents this machine's agents may steal from, as one master sees them: the machine's own and
+ * those of a random sample of other live machines (the master's `peerMachines`; every machine in
+ * a small fleet). Replaces that master's previous list.
+ */
 export interface Peers {
   readonly type: 'peers';
   readonly master: string;
   readonly agents: PeerInfo[];
-  /** Increases with every change of the master's list; heartbeats echo it so a lost list is sent again. */
+  /** Increases with every change of this machine's list; heartbeats echo it so a lost list is sent again. */
   readonly version: number;
 }
 

@@ -3,6 +3,7 @@ import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { JobHeader } from '../packet.js';
 import type { PlacementStrategy } from '../placement/placement-strategy.js';
+import { InFlightBook } from './in-flight-book.js';
 import type { AgentSlot } from './membership.js';
 
 /** Per-call options of a job, resolved (see `DmapOptions` for the documented defaults). */
@@ -22,6 +23,7 @@ export interface JobOptions {
 export interface InFlight {
   readonly arg: unknown;
   attempts: number;
+  /** Change it through `InFlightBook.move`, which keeps the book's index by machine. */
   machine: MachineId;
   slot: AgentSlot;
   /** Heartbeats of `machine` in a row that did not list this packet (see `reconcile.ts`). */
@@ -43,8 +45,8 @@ export interface Waiting {
  * `maxInFlight`) and the results are held in memory.
  */
 export class Job {
-  /** Packets placed and not yet answered, by index. */
-  readonly inFlight = new Map<number, InFlight>();
+  /** Packets placed and not yet answered, by index (and by machine). */
+  readonly inFlight = new InFlightBook();
   /** Packets to place again (their machine died, or they came back), in the order they arrived. */
   readonly again = new Map<number, Waiting>();
   readonly results: unknown[] = [];

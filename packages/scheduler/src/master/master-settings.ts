@@ -19,6 +19,12 @@ export interface MasterSettings {
   readonly maxGroup: number;
   /** Keep about this many groups in flight per agent. */
   readonly groupsPerAgent: number;
+  /**
+   * Other machines each machine's agents may steal from (a random sample, refreshed as machines
+   * join and leave), so peer lists stay bounded in a large fleet. At most this many + 1 machines:
+   * everyone steals from everyone.
+   */
+  readonly peerMachines: number;
 }
 
 /** The defaults master settings are merged over. */
@@ -30,4 +36,5 @@ export const MASTER_DEFAULTS: MasterSettings = {
   targetGroupMs: 10,
   maxGroup: 1024,
   groupsPerAgent: 4,
+  peerMachines: 8,
 };

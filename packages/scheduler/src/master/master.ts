@@ -33,7 +33,7 @@ type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type
  */
 @injectable()
 export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
-  private readonly members = new Membership();
+  private readonly members: Membership;
   private readonly jobs = new Map<string, Job>();
   private readonly activity = new Activity();
   /** Definitions shipped per agent, across jobs: a second call of a function sends its hash only. */
@@ -42,15 +42,20 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private readonly waiters = new Map<WaitMachines, TimerHandle>();
   private tickTimer: TimerHandle | undefined;
   private lastHello = 0;
+  /** Numbers every peer list made, across machines, so each machine's versions only grow. */
   private peersVersion = 0;
+  /** Machines whose peer list changed and was not sent yet: sent with the next tick, or heartbeat. */
+  private readonly peersDue = new Set<Member>();
   private malformed: RateLimitedWarning | undefined;
   private readonly placement: PlacementPass;
 
   constructor(
     @inject(SchedulerTokens.MasterSettings) private readonly settings: MasterSettings,
     @inject(Tokens.Clock) private readonly clock: Clock,
+    @inject(SchedulerTokens.Random) random: () => number,
   ) {
     super();
+    this.members = new Membership({ peerMachines: settings.peerMachines, random });
     this.placement = new PlacementPass(this.members, settings, clock, {
       tellSelf: (msg) => this.self.tell(msg),
       fail: (job, error) => this.fail(job, error),
@@ -137,16 +142,16 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private register(msg: Register): void {
     const existing = this.members.get(msg.id);
     if (existing !== undefined && existing.incarnation === msg.incarnation) {
-      existing.lastHeard = this.clock.now();
+      this.members.heard(existing.id, this.clock.now());
       return; // a copy of a registration already made
     }
     if (existing !== undefined) this.lost(existing.id, 'registered again');
-    this.members.add(
+    const { peersChanged } = this.members.add(
       { id: msg.id, name: msg.name, ref: msg.machine, stats: msg.stats, lastHeard: this.clock.now(), incarnation: msg.incarnation, reportSeq: -1 },
       msg.agents,
     );
     this.context.log.info('machine joined', { machine: msg.name, id: msg.id, agents: msg.agents.length });
-    this.sharePeers();
+    this.sharePeers(peersChanged, msg.id);
     for (const [w, timer] of this.waiters) {
       if (this.members.size < w.count) continue;
       this.clock.clearTimeout(timer);
@@ -163,15 +168,18 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private heartbeat(msg: Heartbeat): boolean {
     const member = this.members.get(msg.id);
     if (member === undefined) return false;
-    member.lastHeard = this.clock.now();
+    this.members.heard(member.id, this.clock.now());
     member.stats = msg.stats;
     member.slots.forEach((slot, i) => (slot.queued = msg.queued[i] ?? slot.queued));
     if (Array.isArray(msg.counts)) member.slots.forEach((slot, i) => (slot.counts = agentCounts(msg.counts![i]) ?? slot.counts));
-    if (msg.draining === true && member.draining !== true) {
-      member.draining = true;
+    if (msg.draining === true && this.members.drain(member)) {
       this.context.log.info('machine draining', { machine: member.name, id: member.id });
     }
-    if (msg.peersVersion !== this.peersVersion) member.ref.tell(this.peersMsg());
+    // The list it has is not the latest made for it (or it was lost): send the latest again.
+    if (msg.peersVersion !== member.peersVersion) {
+      this.peersDue.delete(member);
+      member.ref.tell(this.peersMsg(member));
+    }
     if (msg.seq > member.reportSeq && Array.isArray(msg.held)) {
       member.reportSeq = msg.seq;
       this.reconcile(member, msg.held);
@@ -206,15 +214,16 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
 
   /** A drained machine leaves: what is still booked on it is placed again, without charging an attempt. */
   private deregister(msg: Deregister): number {
-    const member = this.members.remove(msg.id);
-    if (member === undefined) return 0;
+    const removed = this.members.remove(msg.id);
+    if (removed === undefined) return 0;
+    const { member, peersChanged } = removed;
     // Should the machine join again it has forgotten what it was sent: ship definitions again.
     for (const slot of member.slots) this.shipped.forget(slot.key);
     let placedAgain = 0;
     for (const slot of member.slots) this.shipped.forget(slot.key);
     for (const job of this.jobs.values()) {
-      for (const [index, entry] of job.inFlight) {
-        if (entry.machine !== msg.id) continue;
+      for (const index of job.inFlight.onMachine(msg.id)) {
+        const entry = job.inFlight.get(index)!;
         job.inFlight.delete(index);
         job.again.set(index, { index, arg: entry.arg, attempts: entry.attempts });
         placedAgain++;
@@ -222,7 +231,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     }
     this.context.log.info('machine left', { machine: member.name, id: member.id, placedAgain });
     this.activity.left(member.id, member.name, 'left', `drained; ${placedAgain} placed again`, this.clock.now());
-    this.sharePeers();
+    this.sharePeers(peersChanged);
     // Peers that lent it packets whose move this master never heard of take them back.
     for (const other of this.members.all()) other.ref.tell({ type: 'machine-down', master: this.context.system.node, machine: msg.id });
     this.dispatchAll();
@@ -236,22 +245,25 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     for (const member of this.members.silentSince(at - this.settings.deadAfterMs)) {
       this.lost(member.id, `no heartbeat for ${Math.round(at - member.lastHeard)} ms`);
     }
+    this.members.markQuiet(at - (this.settings.suspectAfterMs ?? this.settings.deadAfterMs / 2));
     if (now - this.lastHello >= this.settings.helloEveryMs) this.hello();
+    this.sendDuePeers();
     this.schedule();
     this.dispatchAll();
   }
 
   /** Declares a machine dead: what it held is placed again, and the others learn of it. */
   private lost(id: MachineId, reason: string): void {
-    const member = this.members.remove(id);
-    if (member === undefined) return;
+    const removed = this.members.remove(id);
+    if (removed === undefined) return;
+    const { member, peersChanged } = removed;
     // If the machine comes back it has forgotten what it was sent: ship definitions again.
     for (const slot of member.slots) this.shipped.forget(slot.key);
     this.context.log.warn('machine declared dead', { machine: member.name, id, reason });
     this.activity.left(id, member.name, 'dead', reason, this.clock.now());
     for (const job of this.jobs.values()) {
-      for (const [index, entry] of job.inFlight) {
-        if (entry.machine !== id) continue;
+      for (const index of job.inFlight.onMachine(id)) {
+        const entry = job.inFlight.get(index)!;
         job.inFlight.delete(index);
         const attempts = entry.attempts + 1;
         if (attempts > job.options.maxRetries) {
@@ -261,18 +273,36 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         job.again.set(index, { index, arg: entry.arg, attempts });
       }
     }
-    this.sharePeers();
+    this.sharePeers(peersChanged);
     for (const other of this.members.all()) other.ref.tell({ type: 'machine-down', master: this.context.system.node, machine: id });
   }
 
-  private sharePeers(): void {
-    this.peersVersion++;
-    const msg = this.peersMsg();
-    for (const member of this.members.all()) member.ref.tell(msg);
+  /**
+   * Sends each of `changed` its new peer list: its own agents and those of its peer sample. Only
+   * the machines whose sample changed, so a join or a death costs messages bounded by the sample
+   * size, not the fleet; a list lost on the way is sent again when a heartbeat echoes an old version.
+   * `joined`: the machine that just registered, which gets its list at once.
+   */
+  private sharePeers(changed: readonly Member[], joined?: MachineId): void {
+    if (changed.length === 0) return;
+    const version = ++this.peersVersion;
+    // In a fleet small enough for everyone to steal from everyone, all learn of a newcomer at once;
+    // in a large one the others' lists wait for the tick, so a burst of joins costs each one list.
+    const now = joined === undefined || this.members.size <= this.settings.peerMachines + 1;
+    for (const member of changed) {
+      member.peersVersion = version;
+      if (now || member.id === joined) member.ref.tell(this.peersMsg(member));
+      else this.peersDue.add(member);
+    }
   }
 
-  private peersMsg(): MachineMsg {
-    return { type: 'peers', master: this.context.system.node, agents: this.members.peers(), version: this.peersVersion };
+  private sendDuePeers(): void {
+    for (const member of this.peersDue) if (this.members.get(member.id) === member) member.ref.tell(this.peersMsg(member));
+    this.peersDue.clear();
+  }
+
+  private peersMsg(member: Member): MachineMsg {
+    return { type: 'peers', master: this.context.system.node, agents: this.members.peersOf(member.id), version: member.peersVersion ?? 0 };
   }
 
   private hello(): void {

@@ -115,12 +115,10 @@ export class PlacementPass {
   /** Asks the job's strategy for one of the live agents. Throws what the strategy throws. */
   private place(job: Job, fresh: Fresh | undefined): AgentSlot {
     const strategy = job.options.placement;
-    const quietBefore = this.clock.now() - (this.settings.suspectAfterMs ?? this.settings.deadAfterMs / 2);
-    const { candidates, slots } = this.members.candidates(fresh, quietBefore);
-    const chosen = strategy.choose(candidates);
-    const at = candidates.indexOf(chosen);
-    if (at < 0) throw new InvalidStrategyError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
-    return slots[at]!;
+    const list = this.members.candidates(fresh);
+    const slot = list.slotOf(strategy.choose(list.candidates));
+    if (slot === undefined) throw new InvalidStrategyError(`placement strategy ${strategy.name} returned an object that is not one of its candidates`);
+    return slot;
   }
 
   private book(job: Job, slot: AgentSlot, packets: Waiting[], assigns: Map<AgentSlot, PacketBatch[]>, seq: number): void {

@@ -8,11 +8,13 @@ export const MISSES_TO_LOSE = 2;
 /**
  * Reconciles one job's books with an idle report of the agent in `slot` (see `AgentIdle`): a
  * packet placed there by an assign up to `lastSeq`, or moved there, that it does not list (`held`)
- * was lost, and moves to the packets to place again at once. Returns the indices moved.
+ * was lost, and moves to the packets to place again at once. Returns the indices moved. Looks
+ * only at the packets booked on the agent's machine.
  */
 export function reconcileIdle(job: Job, slot: AgentSlot, lastSeq: number, held: ReadonlySet<number> | undefined): number[] {
   const lost: number[] = [];
-  for (const [index, entry] of job.inFlight) {
+  for (const index of job.inFlight.onMachine(slot.machine)) {
+    const entry = job.inFlight.get(index)!;
     if (entry.slot !== slot || entry.seq > lastSeq || held?.has(index) === true) continue;
     job.inFlight.delete(index);
     slot.outstanding--;
@@ -34,8 +36,8 @@ export function reconcileIdle(job: Job, slot: AgentSlot, lastSeq: number, held: 
  */
 export function reconcile(job: Job, machine: MachineId, held: ReadonlySet<number> | undefined): number[] {
   const lost: number[] = [];
-  for (const [index, entry] of job.inFlight) {
-    if (entry.machine !== machine) continue;
+  for (const index of job.inFlight.onMachine(machine)) {
+    const entry = job.inFlight.get(index)!;
     if (held?.has(index) === true) {
       entry.misses = 0;
       continue;

@@ -65,7 +65,7 @@ export function recordMove(job: Job, members: Membership, msg: Moved): number[] 
     const entry = job.inFlight.get(index);
     if (entry === undefined || entry.machine !== msg.from) continue;
     entry.slot.outstanding--;
-    entry.machine = msg.to;
+    job.inFlight.move(index, msg.to);
     entry.slot = thief;
     entry.misses = 0;
     entry.seq = 0;

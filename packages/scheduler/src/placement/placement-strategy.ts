@@ -47,9 +47,13 @@ export type HealthRound = (typeof HealthRound)[keyof typeof HealthRound];
 
 /**
  * Chooses the agent for the next group of packets. `choose` is called with a non-empty list of
- * live candidates and returns one of them (the same object); it must not keep references to the
- * list. Strategies may keep their own state (a round-robin cursor), so each master gets its own
- * instance.
+ * live candidates and returns one of them (the same object). Strategies may keep their own state
+ * (a round-robin cursor), so each master gets its own instance.
+ *
+ * The master passes the same frozen array again for as long as the candidate set is unchanged;
+ * only the candidates' live figures (`outstanding`, `stats`) change meanwhile, read when read. A
+ * strategy may keep that array to recognise it and skip work that depends only on who the
+ * candidates are, which keeps placement in a large fleet from costing O(candidates) per packet.
  */
 export interface PlacementStrategy {
   /** The name the strategy is selected by (`round-robin`, ...). */

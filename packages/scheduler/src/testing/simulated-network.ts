@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Clock, type NodeId, type TransportHandlers } from '@armada/actors';
+import { MinHeap } from './min-heap.js';
 import { mulberry32 } from './mulberry32.js';
 
 /** Tunables of a {@link SimulatedNetwork}, merged over {@link SIMULATED_NETWORK_DEFAULTS}. */
@@ -89,10 +90,14 @@ interface Parcel {
 export class SimulatedNetwork {
   private readonly nodes = new Map<NodeId, TransportHandlers>();
   private readonly crashed = new Set<NodeId>();
-  /** Sorted by (at, seq). */
-  private queue: Parcel[] = [];
-  /** Due time of the last message queued per `from to` pair, to keep each pair in order. */
-  private readonly lastAt = new Map<string, number>();
+  /** Ordered by (at, seq). */
+  private readonly queue = new MinHeap<Parcel>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+  /**
+   * Due time of the last message queued per `from` → `to` pair, to keep each pair in order; an
+   * entry goes once that message is delivered (a later one is due later anyway), so this holds
+   * about the pairs with messages in flight rather than every pair that ever spoke.
+   */
+  private readonly lastAt = new Map<NodeId, Map<NodeId, number>>();
   private readonly random: () => number;
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
@@ -140,9 +145,7 @@ export class SimulatedNetwork {
     if (!this.nodes.has(node)) return;
     this.nodes.delete(node);
     this.crashed.add(node);
-    const kept = this.queue.filter((p) => p.from !== node && p.to !== node);
-    this.counts.dropped += this.queue.length - kept.length;
-    this.queue = kept;
+    this.counts.dropped += this.queue.retain((p) => p.from !== node && p.to !== node);
   }
 
   /** Changes the loss and duplication rates from now on (see {@link SimulatedNetworkOptions}). */
@@ -164,7 +167,7 @@ export class SimulatedNetwork {
 
   /** When the next queued message falls due, in simulated milliseconds; undefined when none is queued. */
   nextDeliveryAt(): number | undefined {
-    return this.queue[0]?.at;
+    return this.queue.peek()?.at;
   }
 
   /**
@@ -175,8 +178,8 @@ export class SimulatedNetwork {
   deliverDue(): number {
     const now = this.clock.now();
     let count = 0;
-    while (this.queue.length > 0 && this.queue[0]!.at <= now) {
-      this.deliver(this.queue.shift()!);
+    while ((this.queue.peek()?.at ?? Infinity) <= now) {
+      this.deliver(this.queue.pop()!);
       count++;
     }
     return count;
@@ -184,7 +187,7 @@ export class SimulatedNetwork {
 
   /** Counters so far. */
   get stats(): NetworkStats {
-    return { ...this.counts, inFlight: this.queue.length };
+    return { ...this.counts, inFlight: this.queue.size };
   }
 
   /** The end of the last outage, in simulated milliseconds; undefined when none was scheduled. */
@@ -226,11 +229,12 @@ export class SimulatedNetwork {
   }
 
   private queueCopy(from: NodeId, to: NodeId, data: Uint8Array, correlationId: string | undefined, reply: boolean): void {
-    const key = `${from} ${to}`;
+    let pairs = this.lastAt.get(from);
+    if (pairs === undefined) this.lastAt.set(from, (pairs = new Map()));
     // A later message on a pair never overtakes an earlier one; ties keep send order by seq.
-    const at = Math.max(this.clock.now() + (this.linkDelayMs?.(from, to) ?? this.delay()), this.lastAt.get(key) ?? -Infinity);
-    this.lastAt.set(key, at);
-    this.insert({ at, seq: this.seq++, from, to, reply, data, correlationId });
+    const at = Math.max(this.clock.now() + (this.linkDelayMs?.(from, to) ?? this.delay()), pairs.get(to) ?? -Infinity);
+    pairs.set(to, at);
+    this.queue.push({ at, seq: this.seq++, from, to, reply, data, correlationId });
   }
 
   private inOutage(from: NodeId, to: NodeId, at: number): boolean {
@@ -254,19 +258,9 @@ export class SimulatedNetwork {
     return this.minDelayMs + this.random() * (this.maxDelayMs - this.minDelayMs);
   }
 
-  private insert(parcel: Parcel): void {
-    // Upper bound on `at`: equal times keep insertion (= send) order.
-    let lo = 0;
-    let hi = this.queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.queue[mid]!.at <= parcel.at) lo = mid + 1;
-      else hi = mid;
-    }
-    this.queue.splice(lo, 0, parcel);
-  }
-
   private deliver(parcel: Parcel): void {
+    const pairs = this.lastAt.get(parcel.from);
+    if (pairs?.get(parcel.to) === parcel.at) pairs.delete(parcel.to);
     if (this.inOutage(parcel.from, parcel.to, parcel.at)) {
       this.counts.lost++;
       return;

@@ -113,3 +113,26 @@ describe('RoundRobinPlacement', () => {
     );
   });
 });
+
+describe('RoundRobinPlacement with the master\'s reused list', () => {
+  it('chooses as it does with fresh lists when given the same frozen list again', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 60 }), (seed, n, calls) => {
+        const fresh = new RoundRobinPlacement(seededRandom(seed));
+        const reused = new RoundRobinPlacement(seededRandom(seed));
+        const frozen = Object.freeze(agents(n));
+        for (let i = 0; i < calls; i++) expect(reused.choose(frozen).agent).to.equal(fresh.choose(agents(n)).agent);
+      }),
+    );
+  });
+
+  it('notices a new frozen list: agents gone are skipped, newcomers join', () => {
+    const strategy = new RoundRobinPlacement(seededRandom(4));
+    const first = Object.freeze(agents(4));
+    chooseMany(strategy, first, 3);
+    const second = Object.freeze([...agents(4).slice(1), candidate('new')]);
+    const counts = tally(chooseMany(strategy, second, 4 * 5));
+    expect([...counts.keys()].sort()).to.deep.equal(['a1', 'a2', 'a3', 'new']);
+    expect(chooseMany(strategy, second, 4).every((c) => second.includes(c))).to.equal(true);
+  });
+});
