@@ -49,7 +49,8 @@ export class PlacementPass {
    * Places the job's waiting packets. A strategy that wants a health round gets one per pass: the
    * round runs while the master goes on handling messages (heartbeats, results), and the pass
    * places with its answers when they are in (`health-done`). Blocking on a round per group
-   * stalled the master long enough for machines to give it up.
+   * stalled the master long enough for machines to give it up. A `first-answer` round younger
+   * than `healthReuseMs` that every machine answered serves the pass at once instead.
    */
   dispatch(job: Job): void {
     const round = job.options.placement.healthRound ?? HealthRound.None;

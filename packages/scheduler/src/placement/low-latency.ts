@@ -5,10 +5,11 @@ import { HealthRound, type Candidate, type PlacementStrategy } from './placement
  * DLisp's LowLatency mode, made to pay off with machines at different distances: each packet
  * goes where it comes back soonest.
  *
- * Asks the master for a `first-answer` health round before each placement pass; the master keeps
- * every machine's measured round trip (the far ones' answers arrive after the pass started and
- * count for the next) and gives it to every candidate as `rttMs`, and it lets as many more
- * packets be in flight as far machines have on the wire (see the master's window).
+ * Asks the master for a `first-answer` health round before each placement pass (a round younger
+ * than `healthReuseMs` serves the next passes); the master keeps every machine's measured round
+ * trip (the far ones' answers arrive after the pass started and count for the next) and gives it
+ * to every candidate as `rttMs`, and it lets as many more packets be in flight as far machines
+ * have on the wire (see `transitAllowance`).
  *
  * Chooses the candidate with the fewest outstanding packets; among equals the one with the
  * lowest `rttMs` (one with a figure before one without), then the lowest `answerRank`, then the
