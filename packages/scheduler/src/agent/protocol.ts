@@ -1,7 +1,8 @@
 /**
  * The Agent's protocol. An agent owns the FIFO queue of one Worker: it hands the worker a chunk
  * from the head of the queue, reports results to each packet's master, and when the worker is
- * idle and the queue empty it asks a random peer for work.
+ * idle and the queue empty it asks a peer for work, the one its `StealPolicy` picks (by default
+ * an agent of its own machine first, then any at random).
  *
  * Stealing is transactional. The victim moves the packets it gives from its queue to a lent
  * table and sends them (`grant`). The thief queues them and tells each packet's master (`moved`).

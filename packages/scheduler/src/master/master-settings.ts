@@ -13,6 +13,12 @@ export interface MasterSettings {
   readonly helloEveryMs: number;
   /** A health round waits at most this long for answers. */
   readonly healthTimeoutMs: number;
+  /**
+   * For strategies that ask for a `first-answer` health round (`low-latency`): the round trips of
+   * a round that started less than this long ago serve a placement pass without a new round,
+   * once every machine answered one. 0 runs a round before every pass.
+   */
+  readonly healthReuseMs: number;
   /** Aim for groups of packets (one placement each) worth about this much run time. */
   readonly targetGroupMs: number;
   /** Never place more packets in one group. */
@@ -33,6 +39,7 @@ export const MASTER_DEFAULTS: MasterSettings = {
   tickMs: 250,
   helloEveryMs: 5000,
   healthTimeoutMs: 1000,
+  healthReuseMs: 50,
   targetGroupMs: 10,
   maxGroup: 1024,
   groupsPerAgent: 4,

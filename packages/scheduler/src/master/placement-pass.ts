@@ -5,8 +5,8 @@ import type { ShippedDefinitions } from '../functions/shipped-definitions.js';
 import type { JobId } from '../ids.js';
 import type { PacketBatch } from '../packet.js';
 import { HealthRound } from '../placement/placement-strategy.js';
-import { groupSize, timedGroupSize, windowSize } from './group-size.js';
-import { healthRound, type Fresh } from './health-round.js';
+import { groupSize, timedGroupSize, transitAllowance, windowSize } from './group-size.js';
+import { healthRound, LatencyBook, type Fresh } from './health-round.js';
 import type { InFlight, Job, Waiting } from './job.js';
 import type { MasterSettings } from './master-settings.js';
 import type { AgentSlot, Membership } from './membership.js';
@@ -42,12 +42,15 @@ export class PlacementPass {
 
   /** Numbers placement passes; every assign of a pass carries it (see `AgentIdle`). */
   private assignSeq = 0;
+  /** Round trips measured by health rounds, late answers included. */
+  private readonly latency = new LatencyBook();
 
   /**
    * Places the job's waiting packets. A strategy that wants a health round gets one per pass: the
    * round runs while the master goes on handling messages (heartbeats, results), and the pass
    * places with its answers when they are in (`health-done`). Blocking on a round per group
-   * stalled the master long enough for machines to give it up.
+   * stalled the master long enough for machines to give it up. A `first-answer` round younger
+   * than `healthReuseMs` that every machine answered serves the pass at once instead.
    */
   dispatch(job: Job): void {
     const round = job.options.placement.healthRound ?? HealthRound.None;
@@ -60,8 +63,16 @@ export class PlacementPass {
       this.awaitMachines(job);
       return;
     }
+    const members = [...this.members.all()];
+    // Round trips change slowly: a recent first-answer round serves this pass without a wait, so
+    // a busy job does not send every machine a health check per result that comes in.
+    if (round === HealthRound.FirstAnswer && this.latency.fresh(members, this.clock.now(), this.settings.healthReuseMs)) {
+      this.placeGroups(job, this.latency.complete(new Map(), members));
+      return;
+    }
     job.healthPending = true;
-    void healthRound([...this.members.all()], this.clock, this.settings.healthTimeoutMs, round === HealthRound.FirstAnswer).then((fresh) =>
+    this.latency.keepOnly(new Set(members.map((m) => m.id)));
+    void healthRound(members, this.clock, this.settings.healthTimeoutMs, round === HealthRound.FirstAnswer, this.latency).then((fresh) =>
       this.host.tellSelf({ type: 'health-done', job: job.id, fresh }),
     );
   }
@@ -69,13 +80,14 @@ export class PlacementPass {
   /** A health round started by {@link dispatch} is in: place with its answers. */
   healthDone(job: Job, fresh: Fresh): void {
     job.healthPending = false;
-    this.placeGroups(job, fresh);
+    this.placeGroups(job, this.latency.complete(fresh, this.members.all()));
   }
 
   /** Places groups until the job's window is full or nothing is left, then sends one assign per agent. */
   private placeGroups(job: Job, fresh: Fresh | undefined): void {
     const assigns = new Map<AgentSlot, PacketBatch[]>();
     const seq = ++this.assignSeq;
+    const transit = fresh === undefined ? 0 : this.transit(job, fresh);
     try {
       while (!job.settled && job.hasWaiting) {
         const agents = this.members.placeableAgentCount;
@@ -86,7 +98,7 @@ export class PlacementPass {
         const timed = timedGroupSize(job.avgMs, this.settings);
         const unread = job.unread;
         const group = groupSize(timed, agents, unread === undefined ? undefined : unread + job.again.size);
-        const room = windowSize(agents, timed, this.settings.groupsPerAgent, job.options.maxInFlight) - job.inFlight.size;
+        const room = windowSize(agents, timed, this.settings.groupsPerAgent, job.options.maxInFlight, transit) - job.inFlight.size;
         if (room <= 0) break;
         let packets: Waiting[];
         try {
@@ -110,6 +122,13 @@ export class PlacementPass {
       this.send(job, assigns, seq);
     }
     if (!job.settled && job.complete) this.host.complete(job);
+  }
+
+  /** Packets in flight to and from far machines, allowed on top of the window (see `transitAllowance`). */
+  private transit(job: Job, fresh: Fresh): number {
+    const machines: Array<{ agents: number; rttMs: number | undefined }> = [];
+    for (const m of this.members.all()) if (m.draining !== true) machines.push({ agents: m.slots.length, rttMs: fresh.get(m.id)?.rttMs });
+    return transitAllowance(machines, job.avgMs);
   }
 
   /** Asks the job's strategy for one of the live agents. Throws what the strategy throws. */

@@ -27,10 +27,15 @@ export interface Candidate {
   readonly outstanding: number;
   /**
    * For strategies that ask for a health round: the order in which the machine answered, 0 for
-   * the first. Undefined when the machine did not answer in time or no round was run.
+   * the first. Undefined when the machine did not answer in time, no round was run, or the pass
+   * used the round trips of a recent round (`MasterSettings.healthReuseMs`).
    */
   readonly answerRank?: number;
-  /** Round-trip time of the health check in milliseconds, when one was run. */
+  /**
+   * For strategies that ask for a health round: the machine's health-check round trip in
+   * milliseconds, from this round or, for a machine that has not answered it (yet), the master's
+   * smoothed figure from earlier ones. Undefined until the machine answered one.
+   */
   readonly rttMs?: number;
 }
 

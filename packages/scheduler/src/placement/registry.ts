@@ -8,7 +8,7 @@ import { RoundRobinPlacement } from './round-robin.js';
 export const Mode = {
   /** {@link RoundRobinPlacement}: a randomised circular queue of agents. */
   RoundRobin: 'round-robin',
-  /** {@link LowLatencyPlacement}: the first machine to answer a health check. */
+  /** {@link LowLatencyPlacement}: the least loaded agent, the nearest (measured by health checks) among equals. */
   LowLatency: 'low-latency',
   /** {@link ByMemoryPlacement}: the machine with the most free memory. */
   ByMemory: 'by-memory',

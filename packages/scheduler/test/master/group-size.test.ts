@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { groupSize, timedGroupSize, windowSize } from '../../src/master/group-size.js';
+import { groupSize, timedGroupSize, transitAllowance, windowSize } from '../../src/master/group-size.js';
 
 const settings = { targetGroupMs: 10, maxGroup: 1024 };
 
@@ -30,5 +30,28 @@ describe('group sizing', () => {
     expect(windowSize(4, 10, 4, 100_000)).to.equal(160);
     expect(windowSize(4, 1, 0, 100_000)).to.equal(4);
     expect(windowSize(4, 1000, 4, 50)).to.equal(50);
+  });
+
+  it('adds the packets on the wire to far machines to the window, still at most maxInFlight', () => {
+    expect(windowSize(16, 1, 4, 100_000, 16)).to.equal(80);
+    expect(windowSize(16, 1, 4, 70, 16)).to.equal(70);
+    // Two far machines x 4 agents, 40 ms away, at 20.5 ms a packet: 2 packets each on the wire.
+    const fleet = [
+      { agents: 4, rttMs: 0.2 },
+      { agents: 4, rttMs: 0.3 },
+      { agents: 4, rttMs: 40 },
+      { agents: 4, rttMs: 40 },
+    ];
+    expect(transitAllowance(fleet, 20.5)).to.equal(4 + 4 + 8 + 8);
+    expect(transitAllowance(fleet, undefined)).to.equal(0);
+    expect(transitAllowance([{ agents: 4, rttMs: undefined }, { agents: 2, rttMs: 0 }], 1)).to.equal(0);
+    fc.assert(
+      fc.property(fc.array(fc.record({ agents: fc.integer({ min: 1, max: 64 }), rttMs: fc.option(fc.double({ min: 0, max: 1000, noNaN: true }), { nil: undefined }) })), fc.double({ min: 1e-3, max: 1e4, noNaN: true }), (machines, avgMs) => {
+        const extra = transitAllowance(machines, avgMs);
+        expect(extra).to.be.at.least(0);
+        // Slower packets need fewer on the wire.
+        expect(transitAllowance(machines, avgMs * 2)).to.be.at.most(extra);
+      }),
+    );
   });
 });

@@ -10,46 +10,16 @@ describe('LowLatencyPlacement', () => {
     expect(strategy.healthRound).to.equal(HealthRound.FirstAnswer);
   });
 
-  it('chooses an agent of the machine that answered first, even a busier one', () => {
+  it('chooses the least loaded candidate, a far one too, over a busier near one', () => {
     const candidates = [
-      candidate('fast/a', 'fast', { answerRank: 1, outstanding: 0 }),
-      candidate('first/a', 'first', { answerRank: 0, outstanding: 3 }),
-      candidate('first/b', 'first', { answerRank: 0, outstanding: 1 }),
-      candidate('silent/a', 'silent', { outstanding: 0 }),
+      candidate('near/a', 'near', { answerRank: 0, rttMs: 0.2, outstanding: 3 }),
+      candidate('near/b', 'near', { answerRank: 0, rttMs: 0.2, outstanding: 2 }),
+      candidate('far/a', 'far', { rttMs: 40, outstanding: 1 }),
     ];
     expect(new LowLatencyPlacement().choose(candidates)).to.equal(candidates[2]);
   });
 
-  it('breaks ties between the first machine’s agents by their order in the list', () => {
-    const candidates = [
-      candidate('other/a', 'other', { answerRank: 1 }),
-      candidate('first/a', 'first', { answerRank: 0, outstanding: 2 }),
-      candidate('first/b', 'first', { answerRank: 0, outstanding: 2 }),
-    ];
-    expect(new LowLatencyPlacement().choose(candidates)).to.equal(candidates[1]);
-  });
-
-  it('spreads the first machine’s work over its agents as their outstanding counts grow', () => {
-    const strategy = new LowLatencyPlacement();
-    const outstanding = [0, 0, 0];
-    for (let i = 0; i < 9; i++) {
-      const candidates = outstanding.map((n, j) => candidate(`first/${j}`, 'first', { answerRank: 0, outstanding: n }));
-      outstanding[candidates.indexOf(strategy.choose(candidates))]! += 1;
-    }
-    expect(outstanding).to.deep.equal([3, 3, 3]);
-  });
-
-  it('uses the lowest rank present when the first machine’s agents are not candidates', () => {
-    const candidates = [candidate('third/a', 'third', { answerRank: 2 }), candidate('second/a', 'second', { answerRank: 1, outstanding: 5 })];
-    expect(new LowLatencyPlacement().choose(candidates)).to.equal(candidates[1]);
-  });
-
-  it('falls back to the least loaded candidate when nobody answered', () => {
-    const candidates = [candidate('a', 'm1', { outstanding: 2 }), candidate('b', 'm2', { outstanding: 1 }), candidate('c', 'm3', { outstanding: 1 })];
-    expect(new LowLatencyPlacement().choose(candidates)).to.equal(candidates[1]);
-  });
-
-  it('falls back on round-trip time among equally loaded candidates, measured before unmeasured', () => {
+  it('chooses the nearest among equally loaded candidates, measured before unmeasured', () => {
     const strategy = new LowLatencyPlacement();
     const measured = [candidate('a', 'm1'), candidate('b', 'm2', { rttMs: 12 }), candidate('c', 'm3', { rttMs: 3 }), candidate('d', 'm4', { outstanding: 1, rttMs: 1 })];
     expect(strategy.choose(measured)).to.equal(measured[2]);
@@ -57,14 +27,36 @@ describe('LowLatencyPlacement', () => {
     expect(strategy.choose(unmeasured)).to.equal(unmeasured[0]);
   });
 
-  it('always chooses among the candidates with the lowest answer rank when any has one', () => {
+  it('breaks ties of load and round trip by answer rank, then by order in the list', () => {
+    const byRank = [candidate('x/a', 'x', { answerRank: 1, rttMs: 5 }), candidate('y/a', 'y', { answerRank: 0, rttMs: 5 })];
+    expect(new LowLatencyPlacement().choose(byRank)).to.equal(byRank[1]);
+    const byOrder = [candidate('x/a', 'x', { answerRank: 0, outstanding: 2 }), candidate('x/b', 'x', { answerRank: 0, outstanding: 2 })];
+    expect(new LowLatencyPlacement().choose(byOrder)).to.equal(byOrder[0]);
+  });
+
+  it('fills empty agents near first, then spreads packets evenly over near and far', () => {
+    const strategy = new LowLatencyPlacement();
+    const rtt = [0.2, 0.2, 40, 40];
+    const outstanding = [0, 0, 0, 0];
+    const order: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const candidates = outstanding.map((n, j) => candidate(`m${j}/a`, `m${j}`, { rttMs: rtt[j]!, outstanding: n }));
+      const at = candidates.indexOf(strategy.choose(candidates));
+      order.push(at);
+      outstanding[at]! += 1;
+    }
+    expect(order.slice(0, 4)).to.deep.equal([0, 1, 2, 3]);
+    expect(outstanding).to.deep.equal([3, 3, 3, 3]);
+  });
+
+  it('always chooses a least loaded candidate, and the nearest of those', () => {
     fc.assert(
       fc.property(candidatesArb, (candidates) => {
         const chosen = new LowLatencyPlacement().choose(candidates);
-        const ranks = candidates.flatMap((c) => (c.answerRank === undefined ? [] : [c.answerRank]));
-        if (ranks.length > 0) expect(chosen.answerRank).to.equal(Math.min(...ranks));
-        const peers = ranks.length > 0 ? candidates.filter((c) => c.answerRank === chosen.answerRank) : candidates;
-        expect(chosen.outstanding).to.equal(Math.min(...peers.map((c) => c.outstanding)));
+        const least = Math.min(...candidates.map((c) => c.outstanding));
+        expect(chosen.outstanding).to.equal(least);
+        const rtts = candidates.filter((c) => c.outstanding === least).map((c) => c.rttMs ?? Infinity);
+        expect(chosen.rttMs ?? Infinity).to.equal(Math.min(...rtts));
       }),
       { numRuns: 300 },
     );
