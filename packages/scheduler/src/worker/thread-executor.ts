@@ -163,8 +163,24 @@ export class ThreadExecutor implements TaskExecutor {
   }
 
   private failPending(error: WorkerCrashedError): void {
-    for (const pending of this.pending.splice(0)) pending.reject(error);
+    const [running, ...waiting] = this.pending.splice(0);
+    running?.reject(error);
+    for (const pending of waiting) {
+      const queued = new WorkerCrashedError(`${error.message} (this batch was queued behind the one running, and did not start)`, error);
+      notStarted.add(queued);
+      pending.reject(queued);
+    }
   }
+}
+
+const notStarted = new WeakSet<Error>();
+
+/**
+ * True for the `WorkerCrashedError` of a run that was still queued behind another when its thread
+ * died or was stopped: none of its packets started, so none is to blame.
+ */
+export function neverStarted(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && notStarted.has(error as Error);
 }
 
 function remember(sent: Set<string>, hash: string): void {
