@@ -1,5 +1,6 @@
 import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
 import { RateLimitedWarning, wideBigInt } from '@armada/actors/internal';
+import { CostMemory } from '../cost-memory.js';
 import { RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';
@@ -54,6 +55,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
   /** Whether this idle spell was reported (`agent-idle`), and when the last report went out. */
   private idleReported = false;
   private lastIdleReport = -Infinity;
+  /** Run time per packet of each function's last chunks here: a new job of it starts with chunks that fit. */
+  private readonly costs = new CostMemory();
 
   constructor(
     @inject(SchedulerTokens.AgentSettings) private readonly settings: AgentSettings,
@@ -199,6 +202,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const { outcomes, ms } = outcome;
     const perPacket = ms / chunk.length;
     job.avgMs = job.avgMs === undefined ? perPacket : 0.5 * job.avgMs + 0.5 * perPacket;
+    this.costs.remember(job.header.fn, job.avgMs);
     if (!this.jobs.has(job.header.id)) return; // cancelled while running
     const indices: number[] = [];
     const values: unknown[] = [];
@@ -379,6 +383,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
         job = newAgentJob(batch.job);
+        job.avgMs = this.costs.get(batch.job.fn);
+        // A known cost needs no cautious growth from one packet.
+        if (job.avgMs !== undefined) job.lastChunk = this.settings.maxChunk;
         this.jobs.set(batch.job.id, job);
       }
       job.def ??= this.definitions.definitions.get(batch.job.fn) ?? this.knownDef(batch.job.fn);
