@@ -50,6 +50,7 @@ const NO_DEFS: readonly FunctionDef[] = Object.freeze([]);
  * made, one packet at a time throughout; when the thread dies every queued run rejects.
  */
 export class ThreadExecutor implements TaskExecutor {
+  readonly queues = true;
   private readonly slowFactor: number;
   private readonly name: string;
   private readonly resourceLimits: ResourceLimits | undefined;
