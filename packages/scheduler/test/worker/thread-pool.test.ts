@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { ClusterClosedError, JobTimeoutError, RetriesExhaustedError, TaskError } from '../../src/errors.js';
+import { ClusterClosedError, JobTimeoutError, RetriesExhaustedError, TaskError, WorkerCrashedError } from '../../src/errors.js';
 import { describeFunction } from '../../src/functions/index.js';
-import { ThreadExecutor } from '../../src/worker/thread-executor.js';
+import { neverStarted, ThreadExecutor } from '../../src/worker/thread-executor.js';
 import { ThreadPool } from '../../src/worker/thread-pool.js';
 import type { PoolJobOptions } from '../../src/worker/pool-job.js';
 
@@ -138,6 +138,23 @@ describe('ThreadExecutor, queued runs', () => {
       const runs = [0, 1, 2].map((k) => executor.run(fn, [k * 3, k * 3 + 1, k * 3 + 2]).then((o) => (settled.push(k), o.outcomes.map((x) => (x.ok ? x.value : x.error)))));
       expect(await Promise.all(runs)).to.deep.equal([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
       expect(settled).to.deep.equal([0, 1, 2]);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('tells the run that killed the thread from the runs queued behind it, which never started', async () => {
+    const executor = new ThreadExecutor();
+    try {
+      await executor.ready();
+      const exit = executor.run(describeFunction(() => process.exit(2)), [0]).catch((e: unknown) => e);
+      const behind = executor.run(describeFunction((x: number) => x), [1]).catch((e: unknown) => e);
+      const [first, second] = await Promise.all([exit, behind]);
+      expect(first).to.be.instanceOf(WorkerCrashedError);
+      expect(neverStarted(first)).to.equal(false);
+      expect(second).to.be.instanceOf(WorkerCrashedError);
+      expect(neverStarted(second)).to.equal(true);
+      expect((await executor.run(describeFunction((x: number) => x + 1), [1])).outcomes).to.deep.equal([{ ok: true, value: 2 }]);
     } finally {
       await executor.close();
     }
