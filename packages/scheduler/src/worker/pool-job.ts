@@ -121,7 +121,13 @@ export class PoolJob {
       this.fail(new TaskError(o.error.message, o.error.name, index, 'local', o.error.stack, runner));
       return;
     }
-    this.options.progress?.(this.done, this.total);
+    try {
+      this.options.progress?.(this.done, this.total);
+    } catch (error) {
+      // The caller's own callback threw: the call fails with what it threw.
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     if (this.done === this.total) this.finish();
   }
 
