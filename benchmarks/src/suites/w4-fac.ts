@@ -6,7 +6,7 @@
  * - `map`: sequential, in this thread (the baseline of the speedups);
  * - `pmap` cold: `pmap(fac, ns, { threads })` right after `closePmapPool()` (untimed), so the
  *   call starts the process's pool of threads, as a program's first call does;
- * - `pmap` warm: `pmap(fac, ns, { threads })` on the pool a previous call started;
+ * - `pmap` warm: `pmap(fac, ns, { threads })` on a pool whose threads are up (`startPmapPool`, untimed);
  * - `dmap`: over machine processes (default 2 x 1 agent) on a loopback nats-server;
  * - Piscina: a pool of `threads` threads (started and used once before timing), one `run` per n.
  * Every result list is checked against `map`'s after timing. Speedup = median map time / median
@@ -17,7 +17,7 @@
  * at that moment with no scheduling at all. On a shared 2-core machine it can be far below 2x.
  */
 import { Piscina } from 'piscina';
-import { closePmapPool, map, pmap } from '@armada/scheduler';
+import { closePmapPool, map, pmap, startPmapPool } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import fac, { type Share } from '../children/fac-worker.js';
 import {
@@ -118,7 +118,7 @@ async function run(values: SuiteValues): Promise<void> {
     for (const size of [...params.sizes, Math.min(200, ...params.sizes)]) expected.set(size, await map(fac, range(size)));
     const piscina = pool;
     /** Untimed, before a variant's timed run. */
-    const prepare: Partial<Record<Variant, () => Promise<void>>> = { 'pmap-cold': closePmapPool };
+    const prepare: Partial<Record<Variant, () => Promise<void>>> = { 'pmap-cold': closePmapPool, 'pmap-warm': () => startPmapPool(params.threads) };
     const variants: Record<Variant, (ns: number[]) => Promise<readonly unknown[]>> = {
       map: (ns) => map(fac, ns),
       'pmap-cold': (ns) => pmap(fac, ns, { threads: params.threads }),

@@ -55,6 +55,19 @@ export async function pmap<T, R>(fn: (input: T) => R | Promise<R>, inputs: Itera
 }
 
 /**
+ * Starts `pmap`'s pool now, unless started, with at least `threads` threads (default
+ * `os.availableParallelism()`), and resolves once every thread is up: a program that knows it will
+ * call `pmap` can pay for thread start-up ahead, off its first call's time. Rejects with
+ * `InvalidArgumentError` for a bad `threads`.
+ */
+export async function startPmapPool(threads: number = os.availableParallelism()): Promise<void> {
+  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError(`pmap pool threads must be a positive integer, got ${String(threads)}`);
+  const threadPool = (pool ??= new ThreadPool(threads));
+  threadPool.grow(threads);
+  await threadPool.ready();
+}
+
+/**
  * Terminates the threads of `pmap`'s pool; calls still running reject with `ClusterClosedError`.
  * The next `pmap` starts a new pool. Resolves once every thread has exited; a no-op without a pool.
  */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { CapturedVariableError, closePmapPool, Cluster, map, pmap, TaskError } from '../src/index.js';
+import { CapturedVariableError, closePmapPool, Cluster, map, pmap, startPmapPool, TaskError } from '../src/index.js';
+import { InvalidArgumentError } from '@armada/actors';
 
 describe('map and pmap', function () {
   this.timeout(30_000);
@@ -27,6 +28,11 @@ describe('map and pmap', function () {
     expect(await pmap((x: number) => x, [])).to.deep.equal([]);
     await closePmapPool();
     expect(await pmap((x: number) => -x, [1, 2])).to.deep.equal([-1, -2]);
+    await closePmapPool();
+    await startPmapPool(2);
+    expect(await pmap((x: number) => x * x, [3, 4], { threads: 2 })).to.deep.equal([9, 16]);
+    expect(await startPmapPool(0).catch((e: unknown) => e)).to.be.instanceOf(InvalidArgumentError);
+    expect(await pmap((x: number) => x, [1], { threads: 1.5 }).catch((e: unknown) => e)).to.be.instanceOf(InvalidArgumentError);
     await closePmapPool();
   });
 
