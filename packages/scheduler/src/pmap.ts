@@ -22,7 +22,7 @@ let pool: ThreadPool | undefined;
  * `RetriesExhaustedError` (a thread died more than `maxRetries` times under a packet),
  * `JobTimeoutError`.
  *
- * The threads are a pool of the process: the first call starts them (in parallel, and this thread
+ * The threads are a pool of the process: the first call starts them (one after the other; this thread
  * runs packets itself until they are up), later calls reuse them warm, with chunk sizes learnt
  * from the last call of the same function. An idle pool does not keep the process alive: its
  * threads are unref'd between calls, so a program ends when its work does, without a close (a

@@ -22,7 +22,10 @@ const DEFAULTS = {
 export type ThreadPoolOptions = Partial<typeof DEFAULTS>;
 
 interface Slot {
-  readonly executor: ThreadExecutor;
+  /** Made when the slot's turn to start comes (see `grow`); set whenever `ready` is. */
+  executor: ThreadExecutor | undefined;
+  /** Settles once the thread is up (or failed to start). */
+  up: Promise<void>;
   readonly name: string;
   ready: boolean;
   inFlight: number;
@@ -32,7 +35,7 @@ interface Slot {
 
 /**
  * Local worker threads that run the jobs of `pmap`, started once and reused by every call. Threads
- * start in parallel and do not keep the process alive while idle (an executor refs its thread only
+ * start one after the other (see `grow`) and do not keep the process alive while idle (an executor refs its thread only
  * while a run is pending), so a program exits when its work is done without closing the pool.
  *
  * Scheduling: each thread has up to `depth` chunks queued (one running, one waiting); chunks take
@@ -49,7 +52,8 @@ export class ThreadPool {
   private readonly costs = new Map<string, number>();
   private readonly compiled = new Map<string, CompiledFunction>();
   private readonly settings: typeof DEFAULTS;
-  private inlineRunning = false;
+  /** Jobs the calling thread is taking chunks of. */
+  private readonly inline = new Set<PoolJob>();
   private closed = false;
 
   constructor(threads: number, options: ThreadPoolOptions = {}) {
@@ -62,24 +66,29 @@ export class ThreadPool {
     return this.slots.length;
   }
 
-  /** Adds threads up to `threads`, started in parallel. */
+  /**
+   * Adds threads up to `threads`, each started once the one before it is up: on a host with few
+   * cores, threads booting together slow each other and the calling thread, which runs packets
+   * meanwhile, so the first is up sooner alone.
+   */
   grow(threads: number): void {
+    let previous = this.slots.at(-1)?.up ?? Promise.resolve();
     while (this.slots.length < threads) {
-      const name = `pmap-${this.slots.length}`;
-      const slot: Slot = { executor: new ThreadExecutor({ name }), name, ready: false, inFlight: 0, queued: [] };
+      const slot: Slot = { executor: undefined, up: Promise.resolve(), name: `pmap-${this.slots.length}`, ready: false, inFlight: 0, queued: [] };
+      slot.up = previous.then(() => this.boot(slot));
+      previous = slot.up;
       this.slots.push(slot);
-      slot.executor.ready().then(
-        () => {
-          slot.ready = true;
-          this.pump();
-        },
-        // A thread that cannot start is retried by its first run, which reports the failure.
-        () => {
-          slot.ready = true;
-          this.pump();
-        },
-      );
     }
+  }
+
+  private async boot(slot: Slot): Promise<void> {
+    if (this.closed) return;
+    const executor = new ThreadExecutor({ name: slot.name });
+    slot.executor = executor;
+    // A thread that cannot start is retried by its first run, which reports the failure.
+    await executor.ready().catch(() => undefined);
+    slot.ready = true;
+    this.pump();
   }
 
   /**
@@ -104,7 +113,7 @@ export class ThreadPool {
 
   /** Resolves once every thread has started (or failed to). */
   async ready(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.executor.ready().catch(() => undefined)));
+    await Promise.all(this.slots.map((s) => s.up));
   }
 
   /** Terminates every thread; pending calls reject with `ClusterClosedError`. Idempotent. */
@@ -112,7 +121,7 @@ export class ThreadPool {
     if (this.closed) return;
     this.closed = true;
     for (const job of this.jobs.splice(0)) job.fail(new ClusterClosedError());
-    await Promise.all(this.slots.map((s) => s.executor.close()));
+    await Promise.all(this.slots.map((s) => s.executor?.close()));
   }
 
   private forget(job: PoolJob): void {
@@ -157,7 +166,7 @@ export class ThreadPool {
       slot.queued.splice(slot.queued.indexOf(queued), 1);
     };
     const args = chunk.map((i) => job.inputs[i]);
-    slot.executor.run(job.def, args).then(
+    slot.executor!.run(job.def, args).then(
       (outcome) => {
         dequeue();
         job.ran(chunk, outcome, `thread ${slot.name}`);
@@ -176,8 +185,8 @@ export class ThreadPool {
 
   /** The calling thread takes chunks of `job` while some thread is still starting. */
   private async runInline(job: PoolJob): Promise<void> {
-    if (this.inlineRunning) return;
-    this.inlineRunning = true;
+    if (this.inline.has(job)) return;
+    this.inline.add(job);
     try {
       let fn = this.compiled.get(job.def.hash);
       if (fn === undefined) {
@@ -191,18 +200,19 @@ export class ThreadPool {
           const chunk = job.take(this.chunkSize(job, this.slots.length + 1));
           job.ran(chunk, await runBatch(fn, chunk.map((i) => job.inputs[i])), 'the calling thread');
         }
+        if (!job.hasWork) break;
         // Lets the threads' `ready` and results in.
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch {
       // Not compiled here (a module function): the threads run it all.
     } finally {
-      this.inlineRunning = false;
+      this.inline.delete(job);
     }
   }
 
   /** A job ran out of time: its chunks still running stop with their threads (a runaway loop included). */
   private stopJob(job: PoolJob): void {
-    for (const slot of this.slots) if (slot.queued.some((q) => q.job === job)) void slot.executor.stop();
+    for (const slot of this.slots) if (slot.queued.some((q) => q.job === job)) void slot.executor?.stop();
   }
 }
