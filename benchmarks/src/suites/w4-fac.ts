@@ -4,9 +4,9 @@
  *
  * Every round times, per size, in a rotating order:
  * - `map`: sequential, in this thread (the baseline of the speedups);
- * - `pmap` cold: `pmap(fac, ns, { threads })`, which starts and stops its threads in the call;
- * - `pmap` warm: `dmap` on an embedded `Cluster.start({ machines: 1, agentsPerMachine: threads })`
- *   started (and used once, untimed) before any timing;
+ * - `pmap` cold: `pmap(fac, ns, { threads })` right after `closePmapPool()` (untimed), so the
+ *   call starts the process's pool of threads, as a program's first call does;
+ * - `pmap` warm: `pmap(fac, ns, { threads })` on a pool whose threads are up (`startPmapPool`, untimed);
  * - `dmap`: over machine processes (default 2 x 1 agent) on a loopback nats-server;
  * - Piscina: a pool of `threads` threads (started and used once before timing), one `run` per n.
  * Every result list is checked against `map`'s after timing. Speedup = median map time / median
@@ -17,7 +17,7 @@
  * at that moment with no scheduling at all. On a shared 2-core machine it can be far below 2x.
  */
 import { Piscina } from 'piscina';
-import { Cluster, map, pmap } from '@armada/scheduler';
+import { closePmapPool, map, pmap, startPmapPool } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import fac, { type Share } from '../children/fac-worker.js';
 import {
@@ -54,7 +54,7 @@ type Variant = (typeof VARIANTS)[number];
 const LABELS: Record<Variant, (p: Params) => string> = {
   map: () => 'map (sequential, this thread)',
   'pmap-cold': (p) => `pmap, ${p.threads} threads, cold`,
-  'pmap-warm': (p) => `pmap, ${p.threads} threads, warm cluster`,
+  'pmap-warm': (p) => `pmap, ${p.threads} threads, warm pool`,
   dmap: (p) => `dmap, ${p.machines} machines x ${p.agents}`,
   piscina: (p) => `Piscina, ${p.threads} threads`,
   split: (p) => `calibration: ${p.threads} static shares`,
@@ -108,22 +108,21 @@ async function run(values: SuiteValues): Promise<void> {
 
   let server: NatsServerHandle | undefined;
   let machines: MachineCluster | undefined;
-  let warm: Cluster | undefined;
   let pool: Piscina<number | Share, bigint | number> | undefined;
   try {
     server = await startNatsServer();
     machines = await startMachineCluster(server.url, { machines: params.machines, agents: params.agents, execArgv, master: MASTER });
-    warm = await Cluster.start({ machines: 1, agentsPerMachine: params.threads, master: MASTER });
     pool = new Piscina<number | Share, bigint | number>({ filename: FAC_WORKER.href, minThreads: params.threads, maxThreads: params.threads });
     const { cluster } = machines;
     const expected = new Map<number, bigint[]>();
     for (const size of [...params.sizes, Math.min(200, ...params.sizes)]) expected.set(size, await map(fac, range(size)));
-    const warmCluster = warm;
     const piscina = pool;
+    /** Untimed, before a variant's timed run. */
+    const prepare: Partial<Record<Variant, () => Promise<void>>> = { 'pmap-cold': closePmapPool, 'pmap-warm': () => startPmapPool(params.threads) };
     const variants: Record<Variant, (ns: number[]) => Promise<readonly unknown[]>> = {
       map: (ns) => map(fac, ns),
       'pmap-cold': (ns) => pmap(fac, ns, { threads: params.threads }),
-      'pmap-warm': (ns) => warmCluster.dmap(fac, ns),
+      'pmap-warm': (ns) => pmap(fac, ns, { threads: params.threads }),
       dmap: (ns) => cluster.dmap(fac, ns),
       piscina: (ns) => Promise.all(ns.map((n) => piscina.run(n))),
       split: async (ns) => {
@@ -148,6 +147,7 @@ async function run(values: SuiteValues): Promise<void> {
       for (const size of params.sizes) {
         const ns = range(size);
         for (const variant of order) {
+          await prepare[variant]?.();
           const start = performance.now();
           const out = await withTimeout(variants[variant](ns), params.timeoutMs, `${variant} on 0..${size - 1}`);
           const ms = performance.now() - start;
@@ -214,7 +214,7 @@ async function run(values: SuiteValues): Promise<void> {
     console.log(`results: ${path}`);
   } finally {
     await pool?.destroy().catch((error: unknown) => console.error('stopping the Piscina pool failed:', error));
-    await warm?.close().catch((error: unknown) => console.error('closing the warm cluster failed:', error));
+    await closePmapPool().catch((error: unknown) => console.error('closing the pmap pool failed:', error));
     await machines?.close();
     await server?.stop();
   }

@@ -34,7 +34,8 @@ describe('armada demo', function () {
       const lines = readFileSync(csv, 'utf8').trim().split('\n');
       expect(lines[0]).to.equal('run,placement,stealing,ms,speedup');
       expect(lines).to.have.length(10);
-      expect(out.rows[2]!.placement).to.match(/threads, warm$/);
+      expect(out.rows[1]!.placement).to.match(/threads, pool started in the call$/);
+      expect(out.rows[2]!.placement).to.match(/threads, warm pool$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@
 export { Cluster, type ClusterOptions } from './cluster.js';
 export { DMAP_DEFAULTS, type DmapOptions } from './dmap-options.js';
 export { map } from './map.js';
-export { pmap, type PmapOptions } from './pmap.js';
+export { closePmapPool, pmap, startPmapPool, type PmapOptions } from './pmap.js';
 export { startMachine, DRAIN_TIMEOUT_MS, type MachineOptions, type MachineHandle } from './machine/start-machine.js';
 export type { DrainReport } from './machine/protocol.js';
 export { MACHINE_DEFAULTS, type MachineSettings, type SlowWorkers } from './machine/machine-settings.js';

@@ -127,6 +127,25 @@ describe('Cluster (embedded)', function () {
     expect(await cluster.dmap((x: number) => x + 1, [1, 2, 3])).to.deep.equal([2, 3, 4]);
   });
 
+  it('blames only the packet that kills its thread, not the chunk queued behind it', async () => {
+    const xs = Array.from({ length: 400 }, (_, i) => i);
+    expect(await cluster.dmap((x: number) => x * 2, xs)).to.deep.equal(xs.map((x) => x * 2));
+    for (let round = 0; round < 3; round++) {
+      const error = (await cluster
+        .dmap(
+          (x: number) => {
+            if (x === 300) process.exit(1);
+            return x;
+          },
+          xs,
+          { maxRetries: 1 },
+        )
+        .catch((e: unknown) => e)) as RetriesExhaustedError;
+      expect(error).to.be.instanceOf(RetriesExhaustedError);
+      expect(error.index).to.equal(300);
+    }
+  });
+
   it('rejects with JobTimeoutError when the call takes longer than timeoutMs', async () => {
     const error = await cluster
       .dmap(() => new Promise((r) => setTimeout(r, 400)), [1, 2, 3], { timeoutMs: 100 })

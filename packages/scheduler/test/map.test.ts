@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { Cluster, map, pmap } from '../src/index.js';
+import { execFile } from 'node:child_process';
+import { CapturedVariableError, closePmapPool, Cluster, map, pmap, startPmapPool, TaskError } from '../src/index.js';
+import { InvalidArgumentError } from '@armada/actors';
 
 describe('map and pmap', function () {
   this.timeout(30_000);
@@ -13,6 +15,34 @@ describe('map and pmap', function () {
   it('pmap runs on local worker threads, in order', async () => {
     const xs = Array.from({ length: 1000 }, (_, i) => i);
     expect(await pmap((x: number) => x * 2, xs, { threads: 2 })).to.deep.equal(xs.map((x) => x * 2));
+  });
+
+  it('pmap keeps its threads for the next call, with the same rules and errors as dmap', async () => {
+    const xs = Array.from({ length: 500 }, (_, i) => i);
+    const offset = 7;
+    expect(await pmap((x: number) => x + offset, xs, { env: { offset } })).to.deep.equal(xs.map((x) => x + 7));
+    expect(await pmap(async (x: number) => x * 3, new Set(xs))).to.deep.equal(xs.map((x) => x * 3));
+    expect(await pmap((x: number) => x + offset, xs).catch((e: unknown) => e)).to.be.instanceOf(CapturedVariableError);
+    const failed = await pmap((x: number) => (x === 42 ? JSON.parse('{') : x), xs).catch((e: unknown) => e);
+    expect(failed).to.be.instanceOf(TaskError).and.include({ index: 42, remoteName: 'SyntaxError' });
+    expect(await pmap((x: number) => x, [])).to.deep.equal([]);
+    await closePmapPool();
+    expect(await pmap((x: number) => -x, [1, 2])).to.deep.equal([-1, -2]);
+    await closePmapPool();
+    await startPmapPool(2);
+    expect(await pmap((x: number) => x * x, [3, 4], { threads: 2 })).to.deep.equal([9, 16]);
+    expect(await startPmapPool(0).catch((e: unknown) => e)).to.be.instanceOf(InvalidArgumentError);
+    expect(await pmap((x: number) => x, [1], { threads: 1.5 }).catch((e: unknown) => e)).to.be.instanceOf(InvalidArgumentError);
+    await closePmapPool();
+  });
+
+  it('pmap does not keep the process alive: a program that used it ends by itself', async () => {
+    const index = new URL('../src/index.js', import.meta.url).href;
+    const program = `import { pmap } from ${JSON.stringify(index)}; const out = await pmap((x) => x * 2, [1, 2, 3], { threads: 2 }); console.log(out.join(','));`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', program], { timeout: 20_000 }, (error, out) => (error ? reject(error) : resolve(out)));
+    });
+    expect(stdout.trim()).to.equal('2,4,6');
   });
 
   it('slow workers take k times as long', async () => {

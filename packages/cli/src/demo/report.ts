@@ -20,7 +20,9 @@ export function toTable(rows: readonly DemoRow[]): string {
 /** One or two lines that say what the figures mean. */
 export function explain(rows: readonly DemoRow[], cores: number, where: string): string {
   const map = rows.find((r) => r.run === 'map')!;
-  const pmap = rows.filter((r) => r.run === 'pmap').reduce<DemoRow | undefined>((a, b) => (a === undefined || b.speedup > a.speedup ? b : a), undefined);
+  const pmaps = rows.filter((r) => r.run === 'pmap');
+  const pmap = pmaps.reduce<DemoRow | undefined>((a, b) => (a === undefined || b.speedup > a.speedup ? b : a), undefined);
+  const first = pmaps[0];
   const dmaps = rows.filter((r) => r.run === 'dmap');
   const best = dmaps.reduce((a, b) => (b.speedup > a.speedup ? b : a), dmaps[0]!);
   const on = dmaps.filter((r) => r.stealing === true);
@@ -30,6 +32,9 @@ export function explain(rows: readonly DemoRow[], cores: number, where: string):
   return (
     `map took ${(map.ms / 1000).toFixed(2)} s on one thread; ${pays}: best dmap (${best.placement}, stealing ${best.stealing ? 'on' : 'off'}) ` +
     `${best.speedup.toFixed(2)}x${pmap !== undefined ? `, pmap (${pmap.placement}) ${pmap.speedup.toFixed(2)}x` : ''} on ${where} (this host has ${cores} cores; the most to expect is about ${cores}x).\n` +
+    (first !== undefined && pmaps.length > 1
+      ? `pmap keeps one pool of threads per process: its first call (${first.speedup.toFixed(2)}x) includes starting them, later calls reuse them.\n`
+      : '') +
     (best.speedup > cores * 1.15 ? `Above ${cores}x means the host was busier during the map run than later (a shared host): run again for steadier figures.\n` : '') +
     `Stealing on averages ${mean(on).toFixed(2)}x, off ${mean(off).toFixed(2)}x: idle agents take queued work from slow or busy ones.`
   );

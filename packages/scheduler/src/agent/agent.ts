@@ -1,5 +1,6 @@
 import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
 import { RateLimitedWarning, wideBigInt } from '@armada/actors/internal';
+import { CostMemory } from '../cost-memory.js';
 import { RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';
@@ -21,7 +22,7 @@ import { Thief } from './thief.js';
 
 /** From the agent's own Worker and timers; never on the wire. */
 type Internal =
-  | { readonly type: 'ran'; readonly outcome: BatchOutcome | { readonly crashed: Error } }
+  | { readonly type: 'ran'; readonly outcome: BatchOutcome | { readonly crashed: Error; readonly started: boolean } }
   | { readonly type: 'steal-timeout'; readonly id: number }
   | { readonly type: 'task-timeout'; readonly run: number }
   | { readonly type: 'started'; readonly run: number };
@@ -39,7 +40,12 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private readonly jobs = new Map<JobId, AgentJob>();
   private readonly outbox = new ResultOutbox();
   private worker!: WorkerRef;
-  private running: Entry[] | undefined;
+  /**
+   * Chunks handed to the worker and not yet answered, oldest (the one running) first. With an
+   * executor that queues (`TaskExecutor.queues`) one more waits in the thread while one runs, so
+   * the thread does not idle while a result travels back; answers come in this order.
+   */
+  private readonly running: Entry[][] = [];
   /** Numbers chunks handed to the worker, so a late task timer finds its chunk gone. */
   private runId = 0;
   private taskTimer: TimerHandle | undefined;
@@ -56,6 +62,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private lastIdleReport = -Infinity;
   /** Cumulative counts for status displays (see `AgentCounts`). */
   private readonly counts = { done: 0, stolenIn: 0, stolenOut: 0 };
+  /** Run time per packet of each function's last chunks here: a new job of it starts with chunks that fit. */
+  private readonly costs = new CostMemory();
 
   constructor(
     @inject(SchedulerTokens.AgentSettings) private readonly settings: AgentSettings,
@@ -134,7 +142,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
         this.startTaskTimer(msg.run);
         return undefined;
       case 'task-timeout':
-        if (msg.run === this.runId && this.running !== undefined) this.stopRunning('timeout');
+        if (msg.run === this.runId && this.running.length > 0) this.stopRunning('timeout');
         break;
       case 'steal-timeout':
         this.thief.timedOut(msg.id);
@@ -147,20 +155,29 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   /** Starts the next chunk, or a steal when there is nothing to run. */
   private pump(): void {
-    if (this.running !== undefined) return;
-    const chunk = this.nextChunk();
-    if (chunk !== undefined) {
+    while (this.running.length < this.depth() && this.stopping === undefined) {
+      const chunk = this.nextChunk();
+      if (chunk === undefined) break;
       this.idleReported = false;
-      this.running = chunk;
-      this.stopping = undefined;
+      this.running.push(chunk);
       const job = chunk[0]!.job;
       const run = ++this.runId;
       const msg = { type: 'run', fn: job.def, hash: job.header.fn, master: job.master, args: chunk.map((e) => e.arg) } as const;
       this.worker.tell(job.header.taskTimeoutMs === undefined ? msg : { ...msg, timed: run });
-      return;
     }
+    if (this.running.length > 0) return;
     if (this.queue.length === 0) this.reportIdle();
     this.maybeSteal();
+  }
+
+  /**
+   * Chunks the worker may hold now: two when its executor queues them, but one alone when it or
+   * the next is a suspect packet or has a time limit (the stop and the blame must hit only it).
+   */
+  private depth(): number {
+    if (this.executor.queues !== true || this.running.length === 0) return 1;
+    const alone = (e: Entry | undefined) => e !== undefined && (e.suspect || e.job.header.taskTimeoutMs !== undefined);
+    return this.running.some((c) => alone(c[0])) || alone(this.queue.at(0)) ? 1 : 2;
   }
 
   private nextChunk(): Entry[] | undefined {
@@ -181,26 +198,28 @@ export class Agent extends Actor<AgentMsg | Internal> {
     return chunk;
   }
 
-  private ran(outcome: BatchOutcome | { readonly crashed: Error }): void {
-    const chunk = this.running;
+  private ran(outcome: BatchOutcome | { readonly crashed: Error; readonly started: boolean }): void {
+    const chunk = this.running.shift();
     const stopped = this.stopping;
-    this.running = undefined;
-    this.stopping = undefined;
+    // A stop ends every chunk the thread held: it is over once the last of them is answered.
+    if (this.running.length === 0) this.stopping = undefined;
     if (this.taskTimer !== undefined) this.clock.clearTimeout(this.taskTimer);
     this.taskTimer = undefined;
     if (chunk === undefined) return;
     const job = chunk[0]!.job;
-    if (stopped === 'timeout' && 'crashed' in outcome) {
+    if (stopped === 'timeout' && 'crashed' in outcome && outcome.started) {
       this.timedOut(chunk[0]!);
       return;
     }
     if ('crashed' in outcome) {
-      this.crashed(chunk, outcome.crashed);
+      if (outcome.started) this.crashed(chunk, outcome.crashed);
+      else this.requeue(chunk);
       return;
     }
     const { outcomes, ms } = outcome;
     const perPacket = ms / chunk.length;
     job.avgMs = job.avgMs === undefined ? perPacket : 0.5 * job.avgMs + 0.5 * perPacket;
+    this.costs.remember(job.header.fn, job.avgMs);
     if (!this.jobs.has(job.header.id)) return; // cancelled while running
     const indices: number[] = [];
     const values: unknown[] = [];
@@ -236,7 +255,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   /** Sends batched results that waited `resultFlushMs`, or all of them when there is nothing left to run. */
   private flushDue(): void {
-    const idle = this.running === undefined;
+    const idle = this.running.length === 0;
     const now = this.clock.now();
     for (const job of this.jobs.values()) {
       const unsent = job.unsent;
@@ -248,7 +267,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   /** The worker has a thread ready for chunk `run`: its time limit counts from now. */
   private startTaskTimer(run: number): void {
-    const limit = this.running?.[0]?.job.header.taskTimeoutMs;
+    const limit = this.running[0]?.[0]?.job.header.taskTimeoutMs;
     if (run !== this.runId || limit === undefined) return;
     if (this.taskTimer !== undefined) this.clock.clearTimeout(this.taskTimer);
     this.taskTimer = this.clock.setTimeout(() => this.self.tell({ type: 'task-timeout', run }), limit);
@@ -276,6 +295,12 @@ export class Agent extends Actor<AgentMsg | Internal> {
     job.holding.delete(entry.index);
     const error = new TaskTimeoutError(entry.index, job.header.taskTimeoutMs!, this.settings.machine);
     this.reportNow(job, [], [], [{ index: entry.index, error, machine: this.settings.machine }], job.header.taskTimeoutMs!);
+  }
+
+  /** A chunk that was queued in the thread and never started when it died: queued again as it was, nothing charged. */
+  private requeue(chunk: Entry[]): void {
+    if (!this.jobs.has(chunk[0]!.job.header.id)) return;
+    for (let k = chunk.length - 1; k >= 0; k--) this.queue.unshift(chunk[k]!);
   }
 
   /** The thread died under `chunk`: only a packet that ran alone is charged a retry. */
@@ -339,8 +364,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
     this.reclaim((_, loan) => now - loan.since >= this.settings.lentLeaseMs);
     this.pump();
     const held = heldPackets(this.jobs.values(), this.outbox).map(({ job, indices }) => ({ master: job.master, job: job.header.id, indices }));
-    const counts: AgentCounts = { running: this.running?.length ?? 0, ...this.counts };
-    return { queued: this.queue.length + (this.running?.length ?? 0), held, counts };
+    const running = this.running.reduce((n, c) => n + c.length, 0);
+    const counts: AgentCounts = { running, ...this.counts };
+    return { queued: this.queue.length + running, held, counts };
   }
 
   /** Sends again the results not acknowledged within `resultResendMs`. */
@@ -383,6 +409,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
         job = newAgentJob(batch.job);
+        job.avgMs = this.costs.get(batch.job.fn);
+        // A known cost needs no cautious growth from one packet.
+        if (job.avgMs !== undefined) job.lastChunk = this.settings.maxChunk;
         this.jobs.set(batch.job.id, job);
       }
       job.def ??= this.definitions.definitions.get(batch.job.fn) ?? this.knownDef(batch.job.fn);
@@ -462,7 +491,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
     for (const job of gone) this.jobs.delete(job.header.id);
     this.queue.remove((e) => gone.has(e.job));
     // A packet of a dropped job that still runs is stopped rather than left to hold the thread.
-    if (this.running !== undefined && gone.has(this.running[0]!.job)) this.stopRunning('cancelled');
+    // Only the chunk that runs is stopped; one still queued behind it runs and its results are dropped.
+    const head = this.running[0];
+    if (head !== undefined && gone.has(head[0]!.job)) this.stopRunning('cancelled');
     const ids = new Set([...gone].map((j) => j.header.id));
     this.outbox.drop((id) => ids.has(id));
   }

@@ -3,6 +3,7 @@ import { RateLimitedWarning } from '@armada/actors/internal';
 import type { AgentMsg } from '../agent/protocol.js';
 import { agentCounts } from '../agent/protocol.js';
 import { ClusterClosedError, JobTimeoutError, MachineLostError, NoMachinesError, RetriesExhaustedError } from '../errors.js';
+import { CostMemory } from '../cost-memory.js';
 import { ShippedDefinitions } from '../functions/shipped-definitions.js';
 import type { JobId, MachineId } from '../ids.js';
 import { MACHINE_PATH, type MachineMsg } from '../machine/protocol.js';
@@ -40,6 +41,8 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private readonly shipped = new ShippedDefinitions();
   /** Pending `waitForMachines` calls and their timeouts, cleared once settled so no timer outlives the master. */
   private readonly waiters = new Map<WaitMachines, TimerHandle>();
+  /** Run time per packet of each function's last job: the next job of it starts with groups that fit. */
+  private readonly costs = new CostMemory();
   private tickTimer: TimerHandle | undefined;
   private lastHello = 0;
   /** Numbers every peer list made, across machines, so each machine's versions only grow. */
@@ -325,6 +328,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   // --- jobs ---
 
   private submit(job: Job): void {
+    job.avgMs ??= this.costs.get(job.fn.hash);
     job.header = {
       id: job.id,
       master: this.self,
@@ -391,6 +395,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   /** Closes the books of a settled job and tells the machines to drop what is left of it. */
   private finish(job: Job): void {
     this.jobs.delete(job.id);
+    this.costs.remember(job.fn.hash, job.avgMs);
     for (const timer of job.timers) this.clock.clearTimeout(timer);
     if (job.noMachinesTimer !== undefined) this.clock.clearTimeout(job.noMachinesTimer);
     for (const entry of job.inFlight.values()) entry.slot.outstanding--;

@@ -26,13 +26,19 @@ export interface BatchOutcome {
  * runs them on a `worker_thread`; the inline executor runs them in the calling thread (for
  * simulation and tests).
  *
- * `run` is never called again before the previous call settled. It resolves with one outcome
+ * `run` is never called again before the previous call settled, unless `queues` says the executor takes that. It resolves with one outcome
  * per argument (user errors are outcomes, not rejections) and rejects with
  * `WorkerCrashedError` when the thread died; the executor then replaces its thread, so the next
  * `run` works.
  */
 export interface TaskExecutor {
   run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome>;
+  /**
+   * True when `run` may be called again before the previous run settled: the batch then waits
+   * its turn (one packet at a time throughout), runs settle in the order they were made, and when
+   * the thread dies the runs that never started reject with an error `neverStarted` recognises.
+   */
+  readonly queues?: boolean;
   /** Resolves once a thread is loaded and can run (the thread executor); absent when there is nothing to wait for. */
   ready?(): Promise<void>;
   /**

@@ -1,6 +1,6 @@
+// Imports nothing at run time: the lean thread entry (`worker-thread.ts`) loads this file.
 import type { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
-import { InvalidArgumentError } from '@armada/actors';
 import type { BatchOutcome, Outcome } from './executor.js';
 
 const DEFAULTS = {
@@ -97,14 +97,6 @@ function typeTag(value: unknown): string {
   } catch {
     return 'a thrown value that cannot be printed';
   }
-}
-
-/** Checks a slow factor: a finite number of at least 1. Throws `InvalidArgumentError` otherwise. */
-export function checkSlowFactor(slowFactor: number): number {
-  if (typeof slowFactor !== 'number' || !Number.isFinite(slowFactor) || slowFactor < 1) {
-    throw new InvalidArgumentError(`slowFactor must be a finite number of at least 1, got ${String(slowFactor)}`);
-  }
-  return slowFactor;
 }
 
 /**

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '@armada/actors';
 import { WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
-import { checkSlowFactor } from './run-batch.js';
+import { checkSlowFactor } from './slow-factor.js';
 import { unpackOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.js';
 
 const DEFAULTS = {
@@ -26,10 +26,12 @@ interface Thread {
 }
 
 interface PendingRun {
-  readonly request: RunRequest;
+  request: RunRequest;
   readonly fn: FunctionDef;
   readonly resolve: (outcome: BatchOutcome) => void;
   readonly reject: (error: Error) => void;
+  /** Set when the thread answered before an earlier run did (that one was sent again): runs settle in order. */
+  done?: BatchOutcome;
 }
 
 const NO_DEFS: readonly FunctionDef[] = Object.freeze([]);
@@ -41,13 +43,20 @@ const NO_DEFS: readonly FunctionDef[] = Object.freeze([]);
  * `run` (or `ready`) starts a fresh thread, so it works. Replacing lazily means an entry that
  * cannot start fails each run instead of respawning in a loop. The thread keeps the process
  * alive only while a run or `ready` is pending.
+ *
+ * Unlike the {@link TaskExecutor} contract asks, `run` may be called again before the previous run
+ * settled: the batch is queued in the thread and starts as soon as the one before it ends, so
+ * the thread does not idle while its caller handles a result. Runs settle in the order they were
+ * made, one packet at a time throughout; when the thread dies every queued run rejects.
  */
 export class ThreadExecutor implements TaskExecutor {
+  readonly queues = true;
   private readonly slowFactor: number;
   private readonly name: string;
   private readonly resourceLimits: ResourceLimits | undefined;
   private thread: Thread | undefined;
-  private pending: PendingRun | undefined;
+  /** Runs sent and not yet settled, oldest first. */
+  private readonly pending: PendingRun[] = [];
   private nextId = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -68,7 +77,7 @@ export class ThreadExecutor implements TaskExecutor {
     if (this.closed) return Promise.reject(new WorkerCrashedError(`executor "${this.name}" is closed`));
     const thread = (this.thread ??= this.start());
     thread.worker.ref();
-    return thread.loaded.finally(() => this.pending === undefined && thread.worker.unref());
+    return thread.loaded.finally(() => this.pending.length === 0 && thread.worker.unref());
   }
 
   run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome> {
@@ -84,14 +93,14 @@ export class ThreadExecutor implements TaskExecutor {
         return;
       }
       if (!sent) remember(thread.sent, fn.hash);
-      this.pending = { request, fn, resolve, reject };
+      this.pending.push({ request, fn, resolve, reject });
       thread.worker.ref();
     });
   }
 
   async stop(): Promise<void> {
     const thread = this.thread;
-    if (this.pending === undefined || thread === undefined) return;
+    if (this.pending.length === 0 || thread === undefined) return;
     this.thread = undefined;
     this.failPending(new WorkerCrashedError(`batch stopped: worker thread "${this.name}" was terminated`));
     // A fresh thread right away, so the next packet does not wait for one to load.
@@ -129,18 +138,21 @@ export class ThreadExecutor implements TaskExecutor {
   }
 
   private onReply(thread: Thread, reply: ThreadReply): void {
-    const pending = this.pending;
-    if (reply.type === 'ready' || thread !== this.thread || pending === undefined || reply.id !== pending.request.id) return;
+    if (reply.type === 'ready' || thread !== this.thread) return;
+    const pending = this.pending.find((p) => p.request.id === reply.id);
+    if (pending === undefined || pending.done !== undefined) return;
     if (reply.type === 'missing') {
-      const request = { ...pending.request, defs: [pending.fn] };
-      this.pending = { ...pending, request };
+      pending.request = { ...pending.request, defs: [pending.fn] };
       remember(thread.sent, pending.fn.hash);
-      thread.worker.postMessage(request);
+      thread.worker.postMessage(pending.request);
       return;
     }
-    this.pending = undefined;
-    thread.worker.unref();
-    pending.resolve({ outcomes: unpackOutcomes(reply.values, reply.failures), ms: reply.ms });
+    pending.done = { outcomes: unpackOutcomes(reply.values, reply.failures), ms: reply.ms };
+    while (this.pending[0]?.done !== undefined) {
+      const head = this.pending.shift()!;
+      head.resolve(head.done!);
+    }
+    if (this.pending.length === 0) thread.worker.unref();
   }
 
   /** Called for both the `error` and the `exit` event of a thread; only the first one counts. */
@@ -152,10 +164,24 @@ export class ThreadExecutor implements TaskExecutor {
   }
 
   private failPending(error: WorkerCrashedError): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    pending?.reject(error);
+    const [running, ...waiting] = this.pending.splice(0);
+    running?.reject(error);
+    for (const pending of waiting) {
+      const queued = new WorkerCrashedError(`${error.message} (this batch was queued behind the one running, and did not start)`, error);
+      notStarted.add(queued);
+      pending.reject(queued);
+    }
   }
+}
+
+const notStarted = new WeakSet<Error>();
+
+/**
+ * True for the `WorkerCrashedError` of a run that was still queued behind another when its thread
+ * died or was stopped: none of its packets started, so none is to blame.
+ */
+export function neverStarted(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && notStarted.has(error as Error);
 }
 
 function remember(sent: Set<string>, hash: string): void {

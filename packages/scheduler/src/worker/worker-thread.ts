@@ -1,42 +1,45 @@
 /**
- * The entry module of a `ThreadExecutor`'s thread: answers the requests of `thread-protocol.ts`.
+ * The entry module of a `ThreadExecutor`'s thread: answers the requests of `thread-protocol.ts`,
+ * one request at a time in the order they came, so main may queue the next batch while one runs.
  * Anything that kills the thread (`process.exit`, out of memory, an error thrown from a timer)
  * is seen by main as the thread's `error` or `exit` event. A result that cannot be cloned becomes
  * an error outcome.
+ *
+ * Lean on purpose: nothing here imports `@armada/actors` or the NATS client (see
+ * `thread-functions.ts`), so a thread is ready in the time Node takes to start an empty one.
  */
 import { parentPort } from 'node:worker_threads';
-import { FunctionCache } from '../functions/function-cache.js';
-import { loadFunction } from '../functions/load-function.js';
 import type { BatchOutcome } from './executor.js';
 import { failedOutcome, runBatch } from './run-batch.js';
+import { ThreadFunctions } from './thread-functions.js';
 import { packOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.js';
 
 if (parentPort === null) throw new Error('worker-thread.js is the entry of a worker thread; it cannot be imported');
 const port = parentPort;
-const cache = new FunctionCache();
-// Stacks of bundled module functions point at the user's files: modules carry inline source maps.
-process.setSourceMapsEnabled(true);
+const functions = new ThreadFunctions();
+let queue: Promise<void> = Promise.resolve();
 
-port.on('message', (request: RunRequest) => void handle(request));
+port.on('message', (request: RunRequest) => {
+  // A failure of the handler itself (not of user code) kills the thread, as it would unqueued.
+  queue = queue.then(() => handle(request)).catch((error: unknown) => process.nextTick(() => { throw error; }));
+});
 
 async function handle(request: RunRequest): Promise<void> {
-  let fn: (arg: unknown) => unknown;
+  let fn: ((arg: unknown) => unknown) | undefined;
   try {
-    for (const def of request.defs) {
-      if (def.kind !== 'module') cache.add(def);
-      else if (!cache.has(def.hash)) cache.put(def.hash, await loadFunction(def));
-    }
-    if (!cache.has(request.hash)) {
-      port.postMessage({ type: 'missing', id: request.id, hash: request.hash } satisfies ThreadReply);
-      return;
-    }
-    fn = cache.get(request.hash);
+    for (const def of request.defs) await functions.add(def);
+    fn = functions.get(request.hash);
   } catch (error) {
     const outcome = failedOutcome(error);
     reply(request.id, { outcomes: request.args.map(() => outcome), ms: 0 });
     return;
   }
-  reply(request.id, await runBatch(fn, request.args, request.slowFactor));
+  if (fn === undefined) {
+    port.postMessage({ type: 'missing', id: request.id, hash: request.hash } satisfies ThreadReply);
+    return;
+  }
+  const batch = runBatch(fn, request.args, request.slowFactor);
+  reply(request.id, await batch);
 }
 
 function reply(id: number, { outcomes, ms }: BatchOutcome): void {

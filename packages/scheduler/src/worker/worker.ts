@@ -6,18 +6,26 @@ import { UntrustedModuleError } from '../errors.js';
 import type { BatchOutcome, Outcome, TaskErrorData, TaskExecutor } from './executor.js';
 import type { Run, WorkerMsg } from './protocol.js';
 import { failedOutcome } from './run-batch.js';
+import { neverStarted } from './thread-executor.js';
 
 /**
  * Runs the chunks its Agent (the parent) hands it on a {@link TaskExecutor}, one chunk at a time
- * and one packet at a time, and tells the agent the outcome or that the thread died. Holds no
- * queue of its own: the agent sends the next chunk only after the previous `ran`.
+ * and one packet at a time, and tells the agent the outcome (`ran`, in the order the chunks came)
+ * or that the thread died. Holds no queue of its own: with an executor that queues, the agent
+ * keeps up to two chunks here (the second waits in the thread), else one.
  *
  * Before a chunk runs, what it names by hash is made present: the definition (when the agent
  * lacked it), a module's file and shared values, fetched from the job's master on a miss. A
  * fetch or load that fails becomes the error outcome of every packet of the chunk.
  */
+/** What a `ran` carries: the batch's outcomes, or that the thread died (`started`: with this chunk on it, rather than queued behind another). */
+type RanOutcome = BatchOutcome | { readonly crashed: Error; readonly started: boolean };
+
 @injectable()
 export class Worker extends Actor<WorkerMsg> {
+  /** Settles after the last `ran` was told. */
+  private told: Promise<void> = Promise.resolve();
+
   constructor(
     @inject(SchedulerTokens.Executor) private readonly executor: TaskExecutor,
     @inject(SchedulerTokens.Definitions) private readonly definitions: DefinitionClient,
@@ -40,18 +48,26 @@ export class Worker extends Actor<WorkerMsg> {
     } catch (error) {
       // A refusal travels as its own class, so the job fails with `UntrustedModuleError`, not a `TaskError` about user code.
       const outcome: Outcome = error instanceof UntrustedModuleError ? { ok: false, error: error as TaskErrorData } : failedOutcome(error);
-      agent.tell({ type: 'ran', outcome: { outcomes: msg.args.map(() => outcome), ms: 0 } satisfies BatchOutcome });
+      await this.tellInOrder(Promise.resolve({ outcomes: msg.args.map(() => outcome), ms: 0 } satisfies BatchOutcome));
       return;
     }
     if (msg.timed !== undefined) {
       await this.executor.ready?.().catch(() => undefined);
       agent.tell({ type: 'started', run: msg.timed });
     }
-    try {
-      agent.tell({ type: 'ran', outcome: await this.executor.run(fn, args) });
-    } catch (error) {
-      agent.tell({ type: 'ran', outcome: { crashed: error instanceof Error ? error : new Error(String(error)) } });
-    }
+    const ran = this.tellInOrder(
+      this.executor.run(fn, args).catch((error: unknown) => ({ crashed: error instanceof Error ? error : new Error(String(error)), started: !neverStarted(error) })),
+    );
+    // An executor that queues takes the next chunk while this one runs; runs settle in order, so
+    // the agent hears of its chunks in the order it sent them.
+    if (this.executor.queues !== true) await ran;
+  }
+
+  /** Tells the agent `ran` with `outcome` once every earlier chunk's `ran` was told. */
+  private tellInOrder(outcome: Promise<RanOutcome>): Promise<void> {
+    const agent = this.context.parent!;
+    this.told = this.told.then(() => outcome).then((o) => agent.tell({ type: 'ran', outcome: o }));
+    return this.told;
   }
 
   override async postStop(): Promise<void> {

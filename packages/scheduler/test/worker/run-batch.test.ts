@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { InvalidArgumentError } from '@armada/actors';
-import { checkSlowFactor, failedOutcome, runBatch } from '../../src/worker/run-batch.js';
+import { failedOutcome, runBatch } from '../../src/worker/run-batch.js';
+import { checkSlowFactor } from '../../src/worker/slow-factor.js';
 
 describe('runBatch', () => {
   it('keeps argument order when synchronous and asynchronous results mix', async () => {
