@@ -16,6 +16,7 @@ import type { AgentIdle, ClusterView, Deregister, Heartbeat, MasterMsg, Moved, R
 import { PlacementPass, type PlacementEvent } from './placement-pass.js';
 import { reconcile, reconcileIdle } from './reconcile.js';
 import { acceptResults, recordMove } from './result-book.js';
+import { WorkHint } from './work-hint.js';
 
 /** The master's own timers and the end of its health rounds; never on the wire. */
 type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
@@ -42,6 +43,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private tickTimer: TimerHandle | undefined;
   private lastHello = 0;
   private peersVersion = 0;
+  private readonly hint = new WorkHint();
   private malformed: RateLimitedWarning | undefined;
   private readonly placement: PlacementPass;
 
@@ -170,6 +172,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       this.context.log.info('machine draining', { machine: member.name, id: member.id });
     }
     if (msg.peersVersion !== this.peersVersion) member.ref.tell(this.peersMsg());
+    if (msg.hintVersion !== undefined && msg.hintVersion !== this.hint.version) member.ref.tell(this.hint.message(this.context.system.node));
     if (msg.seq > member.reportSeq && Array.isArray(msg.held)) {
       member.reportSeq = msg.seq;
       this.reconcile(member, msg.held);
@@ -235,6 +238,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       this.lost(member.id, `no heartbeat for ${Math.round(at - member.lastHeard)} ms`);
     }
     if (now - this.lastHello >= this.settings.helloEveryMs) this.hello();
+    this.refreshHint();
     this.schedule();
     this.dispatchAll();
   }
@@ -273,6 +277,18 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     return { type: 'peers', master: this.context.system.node, agents: this.members.peers(), version: this.peersVersion };
   }
 
+  /**
+   * Recomputes the work hint; machines get a changed one with their next heartbeat, except a flip
+   * of `running`, which is news at once: parked thieves wake for a new job, searching ones park
+   * when the last job ends instead of backing off until the next heartbeat.
+   */
+  private refreshHint(): void {
+    const wasRunning = this.hint.running;
+    if (!this.hint.update(this.members.all(), this.jobs.size > 0) || this.hint.running === wasRunning) return;
+    const msg = this.hint.message(this.context.system.node);
+    for (const member of this.members.all()) member.ref.tell(msg);
+  }
+
   private hello(): void {
     this.lastHello = this.clock.now();
     this.context.system.broadcast(MACHINE_PATH, { type: 'master-hello', master: this.self } satisfies MachineMsg);
@@ -303,6 +319,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       ...(job.options.taskTimeoutMs !== undefined ? { taskTimeoutMs: job.options.taskTimeoutMs } : {}),
     };
     this.jobs.set(job.id, job);
+    this.refreshHint();
     if (job.options.timeoutMs !== undefined) {
       job.timers.push(this.clock.setTimeout(() => this.self.tell({ type: 'job-timer', job: job.id, reason: 'timeout' }), job.options.timeoutMs));
     }
@@ -359,6 +376,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   /** Closes the books of a settled job and tells the machines to drop what is left of it. */
   private finish(job: Job): void {
     this.jobs.delete(job.id);
+    this.refreshHint();
     for (const timer of job.timers) this.clock.clearTimeout(timer);
     if (job.noMachinesTimer !== undefined) this.clock.clearTimeout(job.noMachinesTimer);
     for (const entry of job.inFlight.values()) entry.slot.outstanding--;
