@@ -376,12 +376,12 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   /** Closes the books of a settled job and tells the machines to drop what is left of it. */
   private finish(job: Job): void {
     this.jobs.delete(job.id);
-    this.refreshHint();
     for (const timer of job.timers) this.clock.clearTimeout(timer);
     if (job.noMachinesTimer !== undefined) this.clock.clearTimeout(job.noMachinesTimer);
     for (const entry of job.inFlight.values()) entry.slot.outstanding--;
     job.inFlight.clear();
     for (const id of job.touched) this.members.get(id)?.ref.tell({ type: 'cancel', job: job.id });
+    this.refreshHint();
   }
 
   // --- placement ---
