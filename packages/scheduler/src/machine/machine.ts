@@ -50,10 +50,12 @@ const ACK_AFTER_BEATS = 1.5;
 /**
  * One machine: spawns its Agent+Worker pairs (each Worker on its own thread), registers with every
  * master it hears of, heartbeats its stats and queue depths, answers health checks, and relays
- * masters' news (peers, dead machines, cancelled jobs) to its agents. Each heartbeat lists what
- * the agents hold of that master's jobs, so the master can find lost messages (see the master's
- * protocol). A master that closes says so and is forgotten quietly; one that stops answering
- * heartbeats for `masterTimeoutMs` is forgotten with a warning. Either way its packets are dropped.
+ * masters' news (peers, work hints, dead machines, cancelled jobs) to its agents. Each heartbeat
+ * lists what the agents hold of that master's jobs, so the master can find lost messages (see the
+ * master's protocol), and the versions of the peer list and work hint it has. Heartbeats are told,
+ * and asked for an answer only when the last answer is 1.5 heartbeats old. A master that closes
+ * says so and is forgotten quietly; one that stops answering heartbeats for `masterTimeoutMs` is
+ * forgotten with a warning. Either way its packets are dropped.
  */
 @injectable()
 export class Machine extends Actor<MachineMsg | Internal> {
