@@ -17,8 +17,13 @@ export interface AgentSettings {
   readonly resultFlushMs: number;
   /** A steal request not answered within this time counts as empty. */
   readonly stealTimeoutMs: number;
-  /** Longest pause between rounds of empty steal attempts. */
+  /** Longest pause between empty steal rounds while a job runs (idle agents park instead). */
   readonly maxStealBackoffMs: number;
+  /**
+   * Peers of other machines asked per steal round, besides hinted victims; the agent's own
+   * machine's peers are all asked, as that costs no network.
+   */
+  readonly maxRemotePerRound: number;
   /** Unacknowledged results are sent again, at the next heartbeat or idle report, once this old. */
   readonly resultResendMs: number;
   /**
@@ -38,6 +43,7 @@ export const AGENT_DEFAULTS = {
   resultFlushMs: 5,
   stealTimeoutMs: 1000,
   maxStealBackoffMs: 200,
+  maxRemotePerRound: 8,
   resultResendMs: 300,
   lentLeaseMs: 3000,
   idleReportMs: 100,

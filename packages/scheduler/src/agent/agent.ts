@@ -18,7 +18,7 @@ import { chunkSize } from './chunk-size.js';
 import { Deque } from './deque.js';
 import type { AgentCounts, AgentMsg, AgentReport, AgentRef, Grant, PeerInfo, Steal } from './protocol.js';
 import { ResultOutbox } from './result-outbox.js';
-import { Thief } from './thief.js';
+import { NO_HINT, Thief, type StealHint } from './thief.js';
 
 /** From the agent's own Worker and timers; never on the wire. */
 type Internal =
@@ -54,6 +54,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private peers: PeerInfo[] = [];
   private masters: string[] = [];
   private readonly thief: Thief;
+  private hint: StealHint = NO_HINT;
   private malformed: RateLimitedWarning | undefined;
   /** Masters heard of through assigns and grants, by node, with the highest assign `seq` received. */
   private readonly knownMasters = new Map<string, { readonly ref: JobHeader['master']; lastSeq: number }>();
@@ -132,6 +133,11 @@ export class Agent extends Actor<AgentMsg | Internal> {
         this.peers = msg.peers.filter((p) => !p.agent.equals(this.self));
         this.masters = msg.masters;
         this.thief.reset();
+        break;
+      case 'work-hint':
+        this.hint = { running: msg.running, victims: msg.victims.map((v) => v.agent.toString()) };
+        // A parked thief looks again only when a job runs; a searching one just gets better targets.
+        if (msg.running && this.thief.isParked) this.thief.reset();
         break;
       case 'report':
         return this.report();
@@ -441,14 +447,14 @@ export class Agent extends Actor<AgentMsg | Internal> {
   // --- stealing ---
 
   private maybeSteal(): void {
-    const next = this.thief.next(this.peers);
+    const next = this.thief.next(this.peers, this.hint);
     if (next === undefined) return;
     const request: Steal = { type: 'steal', id: next.id, thief: this.self, machine: this.settings.machine, masters: this.masters };
     next.peer.agent.tell(request);
   }
 
   private granted(msg: Grant): void {
-    this.thief.granted(msg.id, msg.batches.length === 0);
+    this.thief.granted(msg.id, msg.batches.length === 0, msg.victim.toString());
     if (msg.batches.length === 0) return;
     for (const batch of msg.batches) this.counts.stolenIn += batch.indices.length;
     this.accept(msg.defs, msg.batches);

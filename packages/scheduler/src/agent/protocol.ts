@@ -1,8 +1,11 @@
 /**
  * The Agent's protocol. An agent owns the FIFO queue of one Worker: it hands the worker a chunk
  * from the head of the queue, reports results to each packet's master, and when the worker is
- * idle and the queue empty it asks a peer for work, the one its `StealPolicy` picks (by default
- * an agent of its own machine first, then any at random).
+ * idle and the queue empty it asks its peers for work: one round over them at once (hinted
+ * victims first, then peers of its own machine, which costs no network, then a few others).
+ * While a master runs a job, empty rounds repeat with exponential back-off; once no master does
+ * (`work-hint`), an agent whose round found nothing parks, so an idle fleet says nothing but its
+ * heartbeats. Packets, new peers and a `work-hint` with `running` wake it.
  *
  * Stealing is transactional. The victim moves the packets it gives from its queue to a lent
  * table and sends them (`grant`). The thief queues them and tells each packet's master (`moved`).
@@ -24,7 +27,7 @@ import type { JobId, MachineId } from '../ids.js';
 import type { PacketBatch } from '../packet.js';
 
 /** Every message an agent accepts: from masters and peers over the wire, and from its machine. */
-export type AgentMsg = Assign | Steal | Grant | Release | ResultsAck | LentLost | DropJob | MasterGone | SetPeers | Report;
+export type AgentMsg = Assign | Steal | Grant | Release | ResultsAck | LentLost | DropJob | MasterGone | SetPeers | WorkHint | Report;
 
 /** Packets placed on this agent by a master, or (with no batches) a definition it asked for. */
 export interface Assign {
@@ -95,6 +98,19 @@ export interface SetPeers {
   readonly type: 'set-peers';
   readonly peers: PeerInfo[];
   readonly masters: string[];
+}
+
+/**
+ * From the machine: what its masters know of queued work in the cluster, merged. While no master
+ * runs a job an agent that found nothing in its round over the peers parks (no timers, no
+ * messages) until packets, new peers or a hint with `running` wake it. Replaces the previous hint.
+ */
+export interface WorkHint {
+  readonly type: 'work-hint';
+  /** Some master has a job with packets not yet answered: empty steal rounds back off and retry. */
+  readonly running: boolean;
+  /** Agents with queued packets by the latest heartbeats, deepest first: asked first in a round. */
+  readonly victims: readonly PeerInfo[];
 }
 
 /**

@@ -10,7 +10,7 @@ import { SchedulerTokens } from '../tokens.js';
 import type { ExecutorFactory } from '../worker/executor.js';
 import type { MachineSettings } from './machine-settings.js';
 import type { StatsSource } from './machine-stats.js';
-import type { Drain, DrainReport, HealthReply, MachineMsg } from './protocol.js';
+import type { Drain, DrainReport, HealthReply, MachineMsg, WorkHints } from './protocol.js';
 
 /** The heartbeat timer and the outcomes of registration and heartbeat asks; never on the wire. */
 type Internal =
@@ -40,15 +40,22 @@ interface KnownMaster {
   lastAck: number;
   /** Version of this master's peer list we have (0: none yet). */
   peersVersion: number;
+  /** Version of this master's work hint we have (0: none yet). */
+  hintVersion: number;
 }
+
+/** Ask a master for an answer once its last one is this many heartbeats old; tell otherwise. */
+const ACK_AFTER_BEATS = 1.5;
 
 /**
  * One machine: spawns its Agent+Worker pairs (each Worker on its own thread), registers with every
  * master it hears of, heartbeats its stats and queue depths, answers health checks, and relays
- * masters' news (peers, dead machines, cancelled jobs) to its agents. Each heartbeat lists what
- * the agents hold of that master's jobs, so the master can find lost messages (see the master's
- * protocol). A master that closes says so and is forgotten quietly; one that stops answering
- * heartbeats for `masterTimeoutMs` is forgotten with a warning. Either way its packets are dropped.
+ * masters' news (peers, work hints, dead machines, cancelled jobs) to its agents. Each heartbeat
+ * lists what the agents hold of that master's jobs, so the master can find lost messages (see the
+ * master's protocol), and the versions of the peer list and work hint it has. Heartbeats are told,
+ * and asked for an answer only when the last answer is 1.5 heartbeats old. A master that closes
+ * says so and is forgotten quietly; one that stops answering heartbeats for `masterTimeoutMs` is
+ * forgotten with a warning. Either way its packets are dropped.
  */
 @injectable()
 export class Machine extends Actor<MachineMsg | Internal> {
@@ -56,6 +63,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private readonly masters = new Map<string, KnownMaster>();
   private readonly registering = new Set<string>();
   private readonly peersByMaster = new Map<string, PeerInfo[]>();
+  private readonly hintsByMaster = new Map<string, WorkHints>();
   private beat: TimerHandle | undefined;
   private beatSeq = 0;
   /** Masters given up or that forgot us, tried again every heartbeat for `masterTimeoutMs` × {@link LAPSED_TRIES}. */
@@ -125,7 +133,15 @@ export class Machine extends Actor<MachineMsg | Internal> {
       case 'registered':
         this.registering.delete(msg.master.address.node);
         this.lapsed.delete(msg.master.address.node);
-        this.masters.set(msg.master.address.node, { ref: msg.master, lastAck: this.clock.now(), peersVersion: this.masters.get(msg.master.address.node)?.peersVersion ?? 0 });
+        {
+          const before = this.masters.get(msg.master.address.node);
+          this.masters.set(msg.master.address.node, {
+            ref: msg.master,
+            lastAck: this.clock.now(),
+            peersVersion: before?.peersVersion ?? 0,
+            hintVersion: before?.hintVersion ?? 0,
+          });
+        }
         this.context.log.info('registered with master', { machine: this.settings.name, master: msg.master.address.node });
         this.sharePeers();
         return undefined;
@@ -162,6 +178,15 @@ export class Machine extends Actor<MachineMsg | Internal> {
         }
         this.peersByMaster.set(msg.master, msg.agents);
         this.sharePeers();
+        return undefined;
+      }
+      case 'work-hint': {
+        const known = this.masters.get(msg.master);
+        if (known === undefined || msg.version < known.hintVersion) return undefined; // unknown master, or a late old hint
+        known.hintVersion = msg.version;
+        known.lastAck = Math.max(known.lastAck, this.clock.now());
+        this.hintsByMaster.set(msg.master, msg);
+        this.shareHints();
         return undefined;
       }
       case 'machine-down':
@@ -296,9 +321,15 @@ export class Machine extends Actor<MachineMsg | Internal> {
         seq,
         peersVersion: master.peersVersion,
         counts,
+        hintVersion: master.hintVersion,
         ...(held !== undefined ? { held: held.get(node) ?? [] } : {}),
         ...(draining ? { draining } : {}),
       };
+      // An answer every other heartbeat proves the master alive; a late one makes every heartbeat ask.
+      if (!draining && this.clock.now() - master.lastAck < ACK_AFTER_BEATS * this.settings.heartbeatMs) {
+        master.ref.tell(msg);
+        continue;
+      }
       master.ref.ask<boolean>(msg, { timeoutMs: this.settings.masterTimeoutMs }).then(
         (known) => this.self.tell({ type: 'acked', master: node, known: known === true, draining }),
         () => undefined,
@@ -313,6 +344,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
     this.masters.delete(node);
     this.registering.delete(node);
     this.peersByMaster.delete(node);
+    if (this.hintsByMaster.delete(node)) this.shareHints();
     if (why === 'silent') this.context.log.warn('master stopped answering; dropping its work', { machine: this.settings.name, master: node });
     // An ordinary close is news, not a warning.
     else this.context.log.info('master left; dropping its work', { machine: this.settings.name, master: node });
@@ -335,6 +367,20 @@ export class Machine extends Actor<MachineMsg | Internal> {
     const seen = new Map<string, PeerInfo>();
     for (const peers of this.peersByMaster.values()) for (const p of peers) seen.set(p.agent.toString(), p);
     this.tellAgents({ type: 'set-peers', peers: [...seen.values()], masters });
+  }
+
+  /** Agents get the masters' hints merged: a job runs if one runs anywhere; victims deepest first. */
+  private shareHints(): void {
+    const hints = [...this.hintsByMaster.values()];
+    const victims = new Map<string, PeerInfo>();
+    // Interleaved by rank, so every master's deepest queues come first.
+    for (let rank = 0; hints.some((h) => rank < h.victims.length); rank++) {
+      for (const h of hints) {
+        const v = h.victims[rank];
+        if (v !== undefined) victims.set(v.agent.toString(), v);
+      }
+    }
+    this.tellAgents({ type: 'work-hint', running: hints.some((h) => h.running), victims: [...victims.values()] });
   }
 
   private tellAgents(msg: AgentMsg): void {

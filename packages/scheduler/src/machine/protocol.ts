@@ -2,9 +2,15 @@
  * The Machine's protocol. A machine is one process (or, embedded, one actor system) with one
  * Agent+Worker pair per core. It registers with every master it hears of, heartbeats its stats
  * and what it holds of each master's jobs (see the master's protocol for reconciliation), answers
- * health checks for placement, and relays cluster news (peers, dead machines, cancelled jobs)
- * from masters to its agents. A master that closes says so (`master-closed`); one that stops
- * answering for `masterTimeoutMs` is given up with a warning. Either way its work is dropped.
+ * health checks for placement, and relays cluster news (peers, work hints, dead machines,
+ * cancelled jobs) from masters to its agents. A master that closes says so (`master-closed`); one
+ * that stops answering for `masterTimeoutMs` is given up with a warning. Either way its work is
+ * dropped.
+ *
+ * Heartbeats are told, not asked, except when the last answer of that master is older than one
+ * and a half heartbeats (or the machine drains): so an idle fleet sends about one and a half
+ * messages per machine per heartbeat, and a master that went silent is still noticed after a few
+ * lost answers in a row, as every heartbeat asks once one answer is late.
  */
 import type { ActorRef } from '@armada/actors';
 import type { AgentRef, PeerInfo } from '../agent/protocol.js';
@@ -19,7 +25,7 @@ export const MACHINE_PATH = '/user/armada-machine';
  * Every message a machine accepts: from the network, and `drain` from its own process (it carries
  * a callback, so it never crosses the wire).
  */
-export type MachineMsg = MasterHello | Health | Peers | MachineDown | Cancel | MasterClosed | Drain;
+export type MachineMsg = MasterHello | Health | Peers | WorkHints | MachineDown | Cancel | MasterClosed | Drain;
 
 /** A master exists; register with it unless already registered. */
 export interface MasterHello {
@@ -48,6 +54,23 @@ export interface Peers {
   readonly agents: PeerInfo[];
   /** Increases with every change of this machine's list; heartbeats echo it so a lost list is sent again. */
   readonly version: number;
+}
+
+/**
+ * A master's news of queued work, relayed to the agents (merged over masters) so idle ones park
+ * while no job runs and know whom to rob when one does. Sent when it changes (at once when
+ * `running` flips) and again whenever a heartbeat shows an older `version`, so a lost one is
+ * repeated within a heartbeat. Replaces that master's previous hint.
+ */
+export interface WorkHints {
+  readonly type: 'work-hint';
+  readonly master: string;
+  /** Increases with every change of the master's hint; heartbeats echo it (`hintVersion`). */
+  readonly version: number;
+  /** The master has a job with packets not yet answered. */
+  readonly running: boolean;
+  /** Agents whose latest heartbeat showed queued packets, deepest first (a few at most). */
+  readonly victims: PeerInfo[];
 }
 
 /** A master declared `machine` dead. Agents take back packets they lent to it for that master. */

@@ -18,6 +18,7 @@ import type { AgentIdle, ClusterView, Deregister, Heartbeat, MasterMsg, Moved, R
 import { PlacementPass, type PlacementEvent } from './placement-pass.js';
 import { reconcile, reconcileIdle } from './reconcile.js';
 import { acceptResults, recordMove } from './result-book.js';
+import { WorkHint } from './work-hint.js';
 
 /** The master's own timers and the end of its health rounds; never on the wire. */
 type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
@@ -49,6 +50,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private peersVersion = 0;
   /** Machines whose peer list changed and was not sent yet: sent with the next tick, or heartbeat. */
   private readonly peersDue = new Set<Member>();
+  private readonly hint = new WorkHint();
   private malformed: RateLimitedWarning | undefined;
   private readonly placement: PlacementPass;
 
@@ -183,6 +185,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       this.peersDue.delete(member);
       member.ref.tell(this.peersMsg(member));
     }
+    if (msg.hintVersion !== undefined && msg.hintVersion !== this.hint.version) member.ref.tell(this.hint.message(this.context.system.node));
     if (msg.seq > member.reportSeq && Array.isArray(msg.held)) {
       member.reportSeq = msg.seq;
       this.reconcile(member, msg.held);
@@ -251,6 +254,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     this.members.markQuiet(at - (this.settings.suspectAfterMs ?? this.settings.deadAfterMs / 2));
     if (now - this.lastHello >= this.settings.helloEveryMs) this.hello();
     this.sendDuePeers();
+    this.refreshHint();
     this.schedule();
     this.dispatchAll();
   }
@@ -308,6 +312,18 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     return { type: 'peers', master: this.context.system.node, agents: this.members.peersOf(member.id), version: member.peersVersion ?? 0 };
   }
 
+  /**
+   * Recomputes the work hint; machines get a changed one with their next heartbeat, except a flip
+   * of `running`, which is news at once: parked thieves wake for a new job, searching ones park
+   * when the last job ends instead of backing off until the next heartbeat.
+   */
+  private refreshHint(): void {
+    const wasRunning = this.hint.running;
+    if (!this.hint.update(this.members.all(), this.jobs.size > 0) || this.hint.running === wasRunning) return;
+    const msg = this.hint.message(this.context.system.node);
+    for (const member of this.members.all()) member.ref.tell(msg);
+  }
+
   private hello(): void {
     this.lastHello = this.clock.now();
     this.context.system.broadcast(MACHINE_PATH, { type: 'master-hello', master: this.self } satisfies MachineMsg);
@@ -339,6 +355,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       ...(job.options.taskTimeoutMs !== undefined ? { taskTimeoutMs: job.options.taskTimeoutMs } : {}),
     };
     this.jobs.set(job.id, job);
+    this.refreshHint();
     if (job.options.timeoutMs !== undefined) {
       job.timers.push(this.clock.setTimeout(() => this.self.tell({ type: 'job-timer', job: job.id, reason: 'timeout' }), job.options.timeoutMs));
     }
@@ -401,6 +418,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     for (const entry of job.inFlight.values()) entry.slot.outstanding--;
     job.inFlight.clear();
     for (const id of job.touched) this.members.get(id)?.ref.tell({ type: 'cancel', job: job.id });
+    this.refreshHint();
   }
 
   // --- placement ---

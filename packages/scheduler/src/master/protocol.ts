@@ -38,7 +38,11 @@
  *    master, with a timeout and retries (`functions/definitions-protocol.ts`).
  * 5. Membership: `register` carries the machine's incarnation, so a duplicate is harmless while
  *    a real re-registration (the machine forgot this master) re-places its packets; heartbeats
- *    carry the version of the peer list the machine has, and a stale one is sent again.
+ *    carry the versions of the peer list and of the work hint the machine has, and a stale one
+ *    is sent again.
+ * 6. Work hints (`work-hint`, see the machine's protocol): whether a job runs and which agents
+ *    queue packets. Idle agents park on a hint that no job runs, so a lost hint only delays a
+ *    thief (back-off goes on, or packets wake it) until the next heartbeat repeats it.
  *
  * So once messages flow again, a run resumes within two heartbeats. A machine the master declared
  * dead meanwhile learns it from its next heartbeat's reply and registers again; one that gave the
@@ -84,7 +88,10 @@ export interface HeldPackets {
   readonly ranges: PacketRanges;
 }
 
-/** A machine is alive. Asked; the reply is `false` when the master does not know it (re-register). */
+/**
+ * A machine is alive. Told, or asked every other heartbeat (see the machine's protocol); the
+ * reply is `false` when the master does not know it (re-register).
+ */
 export interface Heartbeat {
   readonly type: 'heartbeat';
   readonly id: MachineId;
@@ -97,6 +104,8 @@ export interface Heartbeat {
   readonly held?: HeldPackets[];
   /** The version of this master's peer list the machine has (0: none). */
   readonly peersVersion: number;
+  /** The version of this master's work hint the machine has (0: none); a stale one is sent again. */
+  readonly hintVersion?: number;
   /** The machine is draining: place nothing more on it. Sticky once seen. */
   readonly draining?: boolean;
   /**
