@@ -23,22 +23,38 @@ async function natsCluster(): Promise<NatsServerHandle[]> {
   return servers;
 }
 
-describe('a fleet on a 3-server NATS cluster', function () {
-  this.timeout(90_000);
-  let servers: NatsServerHandle[] = [];
-  let machines: ArmadaMachine[] = [];
+/**
+ * Registers a block's hooks: a fresh 3-server cluster before its tests; after them, the machines
+ * its tests started and the servers are stopped. `startMachines` starts one one-agent machine on
+ * each of B and C (each knows only its own server), so the master can take A.
+ */
+function useNatsCluster() {
+  const fleet = {
+    servers: [] as NatsServerHandle[],
+    machines: [] as ArmadaMachine[],
+    async startMachines(): Promise<NatsServerHandle[]> {
+      const [, b, c] = fleet.servers;
+      fleet.machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+      return fleet.servers;
+    },
+  };
   before(async () => {
-    servers = await natsCluster();
+    fleet.servers = await natsCluster();
   });
   after(async () => {
-    await Promise.all(machines.map((m) => m.kill()));
-    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all(fleet.machines.map((m) => m.kill()));
+    await Promise.all(fleet.servers.map((s) => s.stop()));
   });
+  return fleet;
+}
+
+describe('a fleet on a 3-server NATS cluster', function () {
+  this.timeout(90_000);
+  const fleet = useNatsCluster();
 
   it('runs dmap with the master and each machine on a different server, and again after a server died', async () => {
-    const [a, b, c] = servers;
     // Each machine knows only its own server; the client learns the others from the cluster.
-    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    const [a, , c] = await fleet.startMachines();
     const cluster = await Cluster.start({ nats: { servers: [a!.url] } });
     try {
       // Registration crosses the routes: the master's hello goes out on A, the machines answer from B and C.
@@ -52,7 +68,7 @@ describe('a fleet on a 3-server NATS cluster', function () {
 
       // C dies: its machine moves to A or B, which it learnt of from the cluster, and keeps working.
       await c!.stop();
-      await machines[1]!.waitFor('reconnected to NATS', 20_000);
+      await fleet.machines[1]!.waitFor('reconnected to NATS', 20_000);
       expect(await cluster.dmap(fn, xs, { timeoutMs: 30_000 })).to.deep.equal(xs.map((x) => x + 1));
       const view = await cluster.view();
       expect(view.machines.map((m) => m.name).sort()).to.deep.equal(['on-b', 'on-c']);
@@ -64,8 +80,7 @@ describe('a fleet on a 3-server NATS cluster', function () {
 
 describe('runDist on a 3-server NATS cluster, one server killed mid-run', function () {
   this.timeout(90_000);
-  let servers: NatsServerHandle[] = [];
-  let machines: ArmadaMachine[] = [];
+  const fleet = useNatsCluster();
   let dir: string;
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'armada-nats-cluster-'));
@@ -73,17 +88,13 @@ describe('runDist on a 3-server NATS cluster, one server killed mid-run', functi
       path.join(dir, 'functions.ts'),
       'export async function slowIncrement(x: number, ms: number): Promise<number> {\n  await new Promise((r) => setTimeout(r, ms));\n  return x + 1;\n}\n',
     );
-    servers = await natsCluster();
   });
   after(async () => {
-    await Promise.all(machines.map((m) => m.kill()));
-    await Promise.all(servers.map((s) => s.stop()));
     await rm(dir, { recursive: true, force: true });
   });
 
   it('returns every runDist result exactly once when a machine\'s server dies during the run', async () => {
-    const [a, b, c] = servers;
-    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    const [a, b] = await fleet.startMachines();
     const cluster = await Cluster.start({ nats: { servers: [a!.url] } });
     const g = new Gluster(cluster, { jobTimeoutMs: 60_000 });
     try {
@@ -94,7 +105,7 @@ describe('runDist on a 3-server NATS cluster, one server killed mid-run', functi
       await g.result(ids[3]!);
       expect(ids.filter((id) => g.jobDone(id)).length, 'jobs done before the kill').to.be.below(ids.length);
       await b!.stop();
-      await machines[0]!.waitFor('reconnected to NATS', 20_000);
+      await fleet.machines[0]!.waitFor('reconnected to NATS', 20_000);
       const results = await g.all(ids);
       expect(results).to.deep.equal(ids.map((_, i) => i + 1));
       expect(new Set(ids).size).to.equal(ids.length);
@@ -108,19 +119,10 @@ describe('runDist on a 3-server NATS cluster, one server killed mid-run', functi
 
 describe("dmap on a 3-server NATS cluster, the master's own server killed mid-run", function () {
   this.timeout(90_000);
-  let servers: NatsServerHandle[] = [];
-  let machines: ArmadaMachine[] = [];
-  before(async () => {
-    servers = await natsCluster();
-  });
-  after(async () => {
-    await Promise.all(machines.map((m) => m.kill()));
-    await Promise.all(servers.map((s) => s.stop()));
-  });
+  const fleet = useNatsCluster();
 
   it('completes with every result exactly once: the master reconnects to a server it learnt from the cluster', async () => {
-    const [a, b, c] = servers;
-    machines = await allReady([startArmadaMachine(b!.url, ['--name', 'on-b', '--agents', '1']), startArmadaMachine(c!.url, ['--name', 'on-c', '--agents', '1'])]);
+    const [a] = await fleet.startMachines();
     const events: string[] = [];
     // Only A is given: B and C come from the cluster's INFO, as for a master told of one server.
     const log = new RecordingLogger();
