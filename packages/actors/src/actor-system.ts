@@ -9,7 +9,7 @@ import { DeadLetters } from './dead-letters.js';
 import { DeathWatch } from './death-watch.js';
 import { EndpointReader } from './endpoint-reader.js';
 import { EndpointWriter } from './endpoint-writer.js';
-import { ActorNameTakenError, ActorNotFoundError, InvalidArgumentError, TransportClosedError, type ErrorClass } from './errors.js';
+import { ActorNameTakenError, ActorNotFoundError, ActorStoppedError, InvalidArgumentError, TransportClosedError, type ErrorClass } from './errors.js';
 import { checkActorName, formatAddress, nodeId, randomNodeId, type ActorPath, type Address, type NodeId } from './ids.js';
 import { InMemoryNetwork } from './in-memory-network.js';
 import { InMemoryTransport } from './in-memory-transport.js';
@@ -354,7 +354,10 @@ export class ActorSystem implements RefOwner {
 
   private deadLetter(recipient: Address, message: unknown, sender: ActorRef<unknown> | undefined, error: unknown): void {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (!(error instanceof ActorNotFoundError)) this.log.warn('message not delivered', { to: formatAddress(recipient), reason });
+    // A missing actor, or one stopped with messages still queued, is the ordinary end of a
+    // conversation (a system shutting down, a peer gone): dead letters record it, a warning would be noise.
+    if (error instanceof ActorNotFoundError || error instanceof ActorStoppedError) this.log.debug('message not delivered', { to: formatAddress(recipient), reason });
+    else this.log.warn('message not delivered', { to: formatAddress(recipient), reason });
     this.deadLetters.publish({ recipient, message, sender, reason });
   }
 

@@ -18,7 +18,7 @@ import {
   type DeadLetter,
 } from '../src/index.js';
 import { SimulatedClock } from '../src/testkit/index.js';
-import { Systems, eventually } from './helpers.js';
+import { MemoryLogger, Systems, eventually } from './helpers.js';
 
 type CounterMsg = { type: 'inc'; by: number } | { type: 'get' };
 
@@ -106,6 +106,33 @@ describe('ActorSystem', () => {
     expect(error).to.be.instanceOf(ActorNotFoundError);
     ghost.tell('lost');
     expect(letters.map((l) => l.message)).to.deep.equal(['lost']);
+  });
+
+  it('dead-letters tells queued at an actor that stops, without a warning', async () => {
+    const logger = new MemoryLogger();
+    const system = await systems.create({ logger });
+    const letters: DeadLetter[] = [];
+    system.deadLetters.subscribe((l) => letters.push(l));
+    let release: () => void = () => undefined;
+    let blocked = false;
+    class Slow extends Actor<string> {
+      async receive(msg: string): Promise<void> {
+        if (msg !== 'block') return;
+        blocked = true;
+        await new Promise<void>((r) => (release = r));
+      }
+    }
+    const ref = system.spawn(Slow);
+    ref.tell('block');
+    ref.tell('queued');
+    await eventually(() => blocked);
+    const stopped = system.stop(ref);
+    release();
+    await stopped;
+    await eventually(() => letters.length === 1);
+    expect(letters[0]!.message).to.equal('queued');
+    expect(letters[0]!.reason).to.match(/^ActorStoppedError/);
+    expect(logger.records.filter((r) => r.level === 'warn')).to.deep.equal([]);
   });
 
   it('answers a remote ask told to context.sender, once, and ignores a second answer', async () => {
