@@ -45,6 +45,19 @@ describe('map and pmap', function () {
     expect(stdout.trim()).to.equal('2,4,6');
   });
 
+  it('closePmapPool resolves in a program with nothing else to do, the thread\'s "ready" still unread', async () => {
+    const index = new URL('../src/index.js', import.meta.url).href;
+    // The caller runs this tiny job itself before the thread is up; then it keeps its event loop
+    // busy while the thread starts, so the close comes with the thread's "ready" still queued.
+    const program =
+      `import { closePmapPool, pmap } from ${JSON.stringify(index)}; await pmap((x) => x, [1], { threads: 1 });` +
+      `const end = Date.now() + 500; while (Date.now() < end); await closePmapPool(); console.log('closed');`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', program], { timeout: 20_000 }, (error, out) => (error ? reject(error) : resolve(out)));
+    });
+    expect(stdout.trim()).to.equal('closed');
+  });
+
   it('slow workers take k times as long', async () => {
     const cluster = await Cluster.start({ machines: 1, agentsPerMachine: 1, machineSettings: { slow: { fraction: 1, factor: 3 } } });
     try {

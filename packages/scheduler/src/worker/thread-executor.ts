@@ -77,7 +77,8 @@ export class ThreadExecutor implements TaskExecutor {
     if (this.closed) return Promise.reject(new WorkerCrashedError(`executor "${this.name}" is closed`));
     const thread = (this.thread ??= this.start());
     thread.worker.ref();
-    return thread.loaded.finally(() => this.pending.length === 0 && thread.worker.unref());
+    // Not a thread being terminated (closed, stopped): it must keep the process up until it has exited.
+    return thread.loaded.finally(() => this.thread === thread && this.pending.length === 0 && thread.worker.unref());
   }
 
   run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome> {
