@@ -3,7 +3,7 @@ import { WorkerCrashedError } from '../errors.js';
 import { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { BatchOutcome, ExecutorFactory, ExecutorOptions, Outcome, TaskExecutor } from '../worker/executor.js';
-import { compileOrFail, failedOutcome } from '../worker/run-batch.js';
+import { compileOrFail, failedOutcome } from '../worker/run-batch.cjs';
 import { checkSlowFactor } from '../worker/slow-factor.js';
 
 /** How long one packet takes, in simulated milliseconds, before the slow-down: `(arg, index in its batch) => ms`. */

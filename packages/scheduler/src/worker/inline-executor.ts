@@ -3,7 +3,7 @@ import { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import { loadFunction } from '../functions/load-function.js';
 import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
-import { compileOrFail, failedOutcome, runBatch } from './run-batch.js';
+import { compileOrFail, failedOutcome, runBatch } from './run-batch.cjs';
 import { checkSlowFactor } from './slow-factor.js';
 
 const DEFAULTS = { slowFactor: 1, name: 'inline' } as const;

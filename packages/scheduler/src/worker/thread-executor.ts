@@ -4,7 +4,7 @@ import { WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
 import { checkSlowFactor } from './slow-factor.js';
-import { unpackOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.js';
+import { unpackOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.cjs';
 
 const DEFAULTS = {
   slowFactor: 1,
@@ -195,7 +195,7 @@ function remember(sent: Set<string>, hash: string): void {
  * them is per-process (`--expose-gc` and other V8 flags), rather than failing every run.
  */
 function spawnThread(options: { name: string; resourceLimits: ResourceLimits | undefined }): Worker {
-  const entry = new URL('./worker-thread.js', import.meta.url);
+  const entry = new URL('./worker-thread.cjs', import.meta.url);
   try {
     return new Worker(entry, { ...options, execArgv: threadExecArgv() });
   } catch (error) {

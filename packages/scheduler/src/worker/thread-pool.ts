@@ -2,7 +2,7 @@ import { ClusterClosedError } from '../errors.js';
 import { compileFunction, type CompiledFunction } from '../functions/compile-function.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import { PoolJob, type PoolJobOptions } from './pool-job.js';
-import { runBatch } from './run-batch.js';
+import { runBatch } from './run-batch.cjs';
 import { neverStarted, ThreadExecutor } from './thread-executor.js';
 
 const DEFAULTS = {

@@ -5,7 +5,7 @@ import { SchedulerTokens } from '../tokens.js';
 import { UntrustedModuleError } from '../errors.js';
 import type { BatchOutcome, Outcome, TaskErrorData, TaskExecutor } from './executor.js';
 import type { Run, WorkerMsg } from './protocol.js';
-import { failedOutcome } from './run-batch.js';
+import { failedOutcome } from './run-batch.cjs';
 import { neverStarted } from './thread-executor.js';
 
 /**

@@ -60,9 +60,9 @@ describe('the published packages', function () {
     for (const t of tarballs) {
       const files = t.files.map((f) => f.path);
       expect(files, t.name).to.include.members(['README.md', 'package.json', 'dist/src/index.js', 'dist/src/index.d.ts']);
-      expect(files.filter((f) => f.includes('/test/') || f.endsWith('.ts') && !f.endsWith('.d.ts')), t.name).to.deep.equal([]);
+      expect(files.filter((f) => f.includes('/test/') || /\.c?ts$/.test(f) && !/\.d\.c?ts$/.test(f)), t.name).to.deep.equal([]);
     }
-    expect(tarballs[2]!.files.map((f) => f.path)).to.include('dist/src/worker/worker-thread.js');
+    expect(tarballs[2]!.files.map((f) => f.path)).to.include.members(['dist/src/worker/worker-thread.cjs', 'dist/src/worker/run-batch.cjs', 'dist/src/worker/run-batch.d.cts']);
 
     const app = join(dir, 'app');
     const dependencies = Object.fromEntries(tarballs.map((t) => [t.name, `file:../${t.filename.replace(/^.*\//, '')}`]));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InvalidArgumentError } from '@armada/actors';
-import { failedOutcome, runBatch } from '../../src/worker/run-batch.js';
+import { failedOutcome, runBatch } from '../../src/worker/run-batch.cjs';
 import { checkSlowFactor } from '../../src/worker/slow-factor.js';
 
 describe('runBatch', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Outcome } from '../../src/worker/executor.js';
-import { packOutcomes, unpackOutcomes } from '../../src/worker/thread-protocol.js';
+import { packOutcomes, unpackOutcomes } from '../../src/worker/thread-protocol.cjs';
 
 const outcomeArb: fc.Arbitrary<Outcome> = fc.oneof(
   fc.record({ ok: fc.constant(true as const), value: fc.oneof(fc.integer(), fc.string(), fc.constant(undefined), fc.constant(null), fc.bigInt()) }),

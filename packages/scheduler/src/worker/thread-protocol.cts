@@ -1,3 +1,4 @@
+// CommonJS, with type imports only: the thread entry (`worker-thread.cts`) loads it.
 /**
  * What crosses `postMessage` between a `ThreadExecutor` and its thread, and how outcomes are
  * packed for the crossing. Request/reply, one request at a time:

@@ -1,20 +1,23 @@
 /**
- * The entry module of a `ThreadExecutor`'s thread: answers the requests of `thread-protocol.ts`,
+ * The entry module of a `ThreadExecutor`'s thread: answers the requests of `thread-protocol.cts`,
  * one request at a time in the order they came, so main may queue the next batch while one runs.
  * Anything that kills the thread (`process.exit`, out of memory, an error thrown from a timer)
  * is seen by main as the thread's `error` or `exit` event. A result that cannot be cloned becomes
  * an error outcome.
  *
  * Lean on purpose: nothing here imports `@armada/actors` or the NATS client (see
- * `thread-functions.ts`), so a thread is ready in the time Node takes to start an empty one.
+ * `thread-functions.cts`), so a thread is ready in the time Node takes to start an empty one.
+ * CommonJS, as are the three modules it loads (`.cts`): a thread whose entry is an ES module
+ * first sets up the ESM loader, about a fifth of a thread's start-up CPU on Node 20, and a
+ * `pmap` that starts its pool waits for that.
  */
 import { parentPort } from 'node:worker_threads';
 import type { BatchOutcome } from './executor.js';
-import { failedOutcome, runBatch } from './run-batch.js';
-import { ThreadFunctions } from './thread-functions.js';
-import { packOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.js';
+import { failedOutcome, runBatch } from './run-batch.cjs';
+import { ThreadFunctions } from './thread-functions.cjs';
+import { packOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.cjs';
 
-if (parentPort === null) throw new Error('worker-thread.js is the entry of a worker thread; it cannot be imported');
+if (parentPort === null) throw new Error('worker-thread.cjs is the entry of a worker thread; it cannot be imported');
 const port = parentPort;
 const functions = new ThreadFunctions();
 let queue: Promise<void> = Promise.resolve();

@@ -1,4 +1,4 @@
-// Imports nothing at run time: the lean thread entry (`worker-thread.ts`) loads this file.
+// Imports nothing at run time: the lean CommonJS thread entry (`worker-thread.cts`) loads this file.
 import type { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { BatchOutcome, Outcome } from './executor.js';
