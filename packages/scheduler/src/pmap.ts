@@ -22,14 +22,16 @@ let pool: ThreadPool | undefined;
  * `RetriesExhaustedError` (a thread died more than `maxRetries` times under a packet),
  * `JobTimeoutError`.
  *
- * The threads are a pool of the process: the first call starts them (one after the other; this thread
- * runs packets itself until they are up), later calls reuse them warm, with chunk sizes learnt
- * from the last call of the same function. An idle pool does not keep the process alive: its
+ * The threads are a pool of the process, started lazily one at a time: the first call starts one
+ * thread and runs packets itself (from the front of the inputs, the threads from the back) until
+ * the pool is up; a further thread starts during a call only when its work left is worth several
+ * times a thread's start-up, else with the next call ({@link startPmapPool} starts them all).
+ * Later calls reuse them warm, with chunk sizes learnt from the last call of the same function. An idle pool does not keep the process alive: its
  * threads are unref'd between calls, so a program ends when its work does, without a close (a
  * pool nobody sees should not need one). {@link closePmapPool} terminates the threads, to free
  * their memory or in tests; the next call starts a new pool.
  *
- * While the first call's threads start, this thread runs packets too: such a packet that exits
+ * While the pool is not fully up, this thread runs packets too: such a packet that exits
  * the process or never returns does that to the caller, as under `map` (not with `timeoutMs`).
  * Inputs are read at once (not lazily as `dmap` reads them). `mode`, `placement`, `stealing`,
  * `waitForMachinesMs` and `maxInFlight` do not apply to local threads and are ignored. A module
@@ -45,7 +47,7 @@ export async function pmap<T, R>(fn: (input: T) => R | Promise<R>, inputs: Itera
   if (inputs === null || typeof (inputs as Partial<Iterable<T>>)?.[Symbol.iterator] !== 'function') {
     throw new InvalidArgumentError('pmap inputs must be an iterable (an array, a Set, a generator, ...)');
   }
-  // Threads start first, so they boot while the function is described.
+  // The first thread starts first, so it boots while the function is described.
   const threadPool = (pool ??= new ThreadPool(threads));
   threadPool.grow(threads);
   const def = describeFunction(fn as (...args: never[]) => unknown, dmapOptions.env);

@@ -13,12 +13,27 @@ export interface PoolJobOptions {
 /** Where a chunk ran, for error messages: a pool thread or the calling thread. */
 export type Runner = string;
 
+/** An end of the inputs not yet handed out: `front` hands out the lowest indices, `back` the highest. */
+export type End = 'front' | 'back';
+
+/** The pace measured at one end of a job. */
+export interface EndPace {
+  /** Average run time of one packet taken from this end, in ms; undefined before any ran. */
+  avgMs: number | undefined;
+  /** Packets in the last chunk taken from this end; 0 before any. */
+  lastChunk: number;
+}
+
 /**
  * One `pmap` call inside the pool: its inputs, which of them are still to run, its results, and
  * its promise. Hands out chunks (contiguous runs of indices, or one index alone when it is run
- * again after a thread died under it) and takes their outcomes; settles once every input has a
- * result, at the first failure, or at its time limit. Every result is taken once: an outcome for
- * a packet already answered, or after the job settled, is ignored.
+ * again after a thread died under it) from either end of the inputs not yet handed out, and takes
+ * their outcomes; settles once every input has a result, at the first failure, or at its time
+ * limit. Every result is taken once: an outcome for a packet already answered, or after the job
+ * settled, is ignored.
+ *
+ * Each end keeps its own cost per packet: where cost varies with the index (the last inputs
+ * heaviest, say), the two ends of one job can differ many times over.
  */
 export class PoolJob {
   readonly promise: Promise<unknown[]>;
@@ -28,15 +43,16 @@ export class PoolJob {
   private readonly attempts = new Map<number, number>();
   /** Packets to run again, each alone (their thread died, or user errors are retried). */
   private readonly again: number[] = [];
+  /** Packets `next` up to `end` (exclusive) have not been handed out. */
   private next = 0;
+  private end: number;
   private done = 0;
   private resolve!: (results: unknown[]) => void;
   private reject!: (error: Error) => void;
   private timer: NodeJS.Timeout | undefined;
   settled = false;
-  /** Average run time of one packet, in ms; seeded from the last job of the same function. */
-  avgMs: number | undefined;
-  lastChunk = 0;
+  /** The front's pace is seeded from the last job of the same function; the back's is measured. */
+  readonly pace: Record<End, EndPace>;
   /** Run time and packets of every chunk so far: the job's mean cost per packet, the seed of the next job. */
   private ranMs = 0;
   private ranPackets = 0;
@@ -51,7 +67,8 @@ export class PoolJob {
     this.total = inputs.length;
     this.results = new Array<unknown>(inputs.length);
     this.answered = new Uint8Array(inputs.length);
-    this.avgMs = avgMs;
+    this.end = inputs.length;
+    this.pace = { front: { avgMs, lastChunk: 0 }, back: { avgMs: undefined, lastChunk: 0 } };
     this.promise = new Promise<unknown[]>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -70,36 +87,53 @@ export class PoolJob {
     return this.ranPackets === 0 ? undefined : this.ranMs / this.ranPackets;
   }
 
+  /**
+   * Run time of the packets not yet handed out, in ms, at the pace of the dearer end (the cheap
+   * end of a job whose cost grows with the index would make it look nearly done); undefined
+   * before any chunk ran.
+   */
+  get leftMs(): number | undefined {
+    const { front, back } = this.pace;
+    if (front.avgMs === undefined && back.avgMs === undefined) return undefined;
+    return this.left * Math.max(front.avgMs ?? 0, back.avgMs ?? 0);
+  }
+
   /** True while some packet has not been handed out. */
   get hasWork(): boolean {
-    return !this.settled && (this.again.length > 0 || this.next < this.total);
+    return !this.settled && (this.again.length > 0 || this.next < this.end);
   }
 
   /** Packets not yet handed out. */
   get left(): number {
-    return this.again.length + this.total - this.next;
+    return this.again.length + this.end - this.next;
   }
 
-  /** Up to `size` packets to run, in input order; a packet run again comes alone. Empty when there is nothing. */
-  take(size: number): number[] {
+  /**
+   * Up to `size` contiguous packets from end `from` (a back chunk is the highest indices, still in
+   * input order); a packet run again comes alone, first. Empty when there is nothing.
+   */
+  take(size: number, from: End = 'front'): number[] {
     if (this.settled) return [];
     const alone = this.again.shift();
     if (alone !== undefined) return [alone];
-    const end = Math.min(this.total, this.next + Math.max(1, size));
-    const chunk: number[] = [];
-    for (let i = this.next; i < end; i++) chunk.push(i);
-    this.next = end;
-    this.lastChunk = chunk.length;
+    const n = Math.min(this.end - this.next, Math.max(1, size));
+    const first = from === 'front' ? this.next : this.end - n;
+    const chunk: number[] = new Array<number>(n);
+    for (let k = 0; k < n; k++) chunk[k] = first + k;
+    if (from === 'front') this.next += n;
+    else this.end -= n;
+    this.pace[from].lastChunk = n;
     return chunk;
   }
 
-  /** The outcome of a chunk from `runner`; user errors fail the job unless retried. */
-  ran(chunk: readonly number[], outcome: BatchOutcome, runner: Runner): void {
+  /** The outcome of a chunk from `runner`, taken from end `from`; user errors fail the job unless retried. */
+  ran(chunk: readonly number[], outcome: BatchOutcome, runner: Runner, from: End = 'front'): void {
     if (chunk.length > 0) {
       this.ranMs += outcome.ms;
       this.ranPackets += chunk.length;
       const perPacket = outcome.ms / chunk.length;
-      this.avgMs = this.avgMs === undefined ? perPacket : 0.5 * this.avgMs + 0.5 * perPacket;
+      const pace = this.pace[from];
+      pace.avgMs = pace.avgMs === undefined ? perPacket : 0.5 * pace.avgMs + 0.5 * perPacket;
     }
     if (this.settled) return;
     for (let k = 0; k < chunk.length; k++) {

@@ -1,7 +1,7 @@
 import { ClusterClosedError } from '../errors.js';
 import { compileFunction, type CompiledFunction } from '../functions/compile-function.js';
 import type { FunctionDef } from '../functions/function-def.js';
-import { PoolJob, type PoolJobOptions } from './pool-job.js';
+import { PoolJob, type End, type PoolJobOptions } from './pool-job.js';
 import { runBatch } from './run-batch.cjs';
 import { neverStarted, ThreadExecutor } from './thread-executor.js';
 
@@ -10,8 +10,18 @@ const DEFAULTS = {
   targetChunkMs: 3,
   /** Chunks queued per thread: one runs while the next waits in the thread, so it never idles on the caller. */
   depth: 2,
-  /** The calling thread's turn while threads start, before it looks at their messages again. */
-  inlineSliceMs: 3,
+  /** The calling thread's turn while the pool is not up, before it looks at the threads' messages again. */
+  inlineSliceMs: 2,
+  /** Run time aimed at per chunk on the calling thread: short, so it stops soon after its front meets the threads' back. */
+  inlineChunkMs: 1,
+  /**
+   * A thread after the first starts during a job only while the work left per runner is at least
+   * this many times what the last thread took to start: one that comes up as the job ends is
+   * pure loss, and its start-up takes a core from the runners meanwhile.
+   */
+  payoff: 2,
+  /** What a thread's first packet of a job is taken to cost until measured (see `backChunkSize`). */
+  firstPacketMs: 3,
   /** Per-packet costs remembered, by function hash, so the next job of a function starts with warm chunk sizes. */
   costCapacity: 256,
   /** Largest chunk, whatever the estimate. */
@@ -22,10 +32,10 @@ const DEFAULTS = {
 export type ThreadPoolOptions = Partial<typeof DEFAULTS>;
 
 interface Slot {
-  /** Made when the slot's turn to start comes (see `grow`); set whenever `ready` is. */
+  /** Made when the slot's thread is started (see `startNext`); set whenever `ready` is. */
   executor: ThreadExecutor | undefined;
-  /** Settles once the thread is up (or failed to start). */
-  up: Promise<void>;
+  /** Settles once the thread is up (or failed to start); undefined until it is started. */
+  up: Promise<void> | undefined;
   readonly name: string;
   ready: boolean;
   inFlight: number;
@@ -34,17 +44,26 @@ interface Slot {
 }
 
 /**
- * Local worker threads that run the jobs of `pmap`, started once and reused by every call. Threads
- * start one after the other (see `grow`) and do not keep the process alive while idle (an executor refs its thread only
- * while a run is pending), so a program exits when its work is done without closing the pool.
+ * Local worker threads that run the jobs of `pmap`, started lazily and reused by every call.
+ * Threads do not keep the process alive while idle (an executor refs its thread only while a run
+ * is pending), so a program exits when its work is done without closing the pool.
+ *
+ * Start-up: one thread at a time, as threads booting together on a host with few cores slow each
+ * other and the calling thread. A new pool starts its first thread at once; a later one starts
+ * when a call finds the pool short and no thread starting (one per call), when `ready` is
+ * awaited, or while jobs run if their work left per runner is worth `payoff` times the last
+ * thread's start-up. So a short first call starts one thread, and a later call the next.
  *
  * Scheduling: each thread has up to `depth` chunks queued (one running, one waiting); chunks take
- * about `targetChunkMs` at the job's measured cost per packet (seeded from the last job of the same
+ * about `targetChunkMs` at the measured cost per packet (seeded from the last job of the same
  * function, else grown from one packet), and never more than a share of what is left, so the tail
- * ends evenly. While any thread is still starting, the calling thread runs chunks itself between
- * looking at the threads' messages: a short call does not wait for thread start-up. (A packet that
- * exits the process or never ends does so on the calling thread then, as under `map`; a job with a
- * time limit is never run there.)
+ * ends evenly. While the pool is not fully up, the calling thread runs short chunks itself from
+ * the front of the job and the threads take theirs from the back (to the job's end), each only
+ * as much as it will likely finish within its share of the time left (see `backChunkSize`): a
+ * thread that comes up late, still slow on its first packets, does not hold the caller up with a
+ * heavy chunk, and the two ends meet with chunks that shrink as the job ends. (A packet that
+ * exits the process or never ends does so on the calling thread then, as under `map`; a job with
+ * a time limit is never run there.)
  */
 export class ThreadPool {
   private readonly slots: Slot[] = [];
@@ -54,6 +73,12 @@ export class ThreadPool {
   private readonly settings: typeof DEFAULTS;
   /** Jobs the calling thread is taking chunks of. */
   private readonly inline = new Set<PoolJob>();
+  /** Jobs the calling thread took part in: their threads take chunks from the back to the end. */
+  private readonly shared = new WeakSet<PoolJob>();
+  /** The slot whose thread is starting, if any. */
+  private starting: Slot | undefined;
+  /** How long the last thread took to start, in ms. */
+  private bootMs = 0;
   private closed = false;
 
   constructor(threads: number, options: ThreadPoolOptions = {}) {
@@ -61,34 +86,57 @@ export class ThreadPool {
     this.grow(threads);
   }
 
-  /** Threads in the pool. */
+  /** Threads in the pool, started or not. */
   get size(): number {
     return this.slots.length;
   }
 
-  /**
-   * Adds threads up to `threads`, each started once the one before it is up: on a host with few
-   * cores, threads booting together slow each other and the calling thread, which runs packets
-   * meanwhile, so the first is up sooner alone.
-   */
-  grow(threads: number): void {
-    let previous = this.slots.at(-1)?.up ?? Promise.resolve();
-    while (this.slots.length < threads) {
-      const slot: Slot = { executor: undefined, up: Promise.resolve(), name: `pmap-${this.slots.length}`, ready: false, inFlight: 0, queued: [] };
-      slot.up = previous.then(() => this.boot(slot));
-      previous = slot.up;
-      this.slots.push(slot);
-    }
+  /** Threads started (up or starting). */
+  get started(): number {
+    return this.slots.filter((s) => s.executor !== undefined).length;
   }
 
-  private async boot(slot: Slot): Promise<void> {
-    if (this.closed) return;
+  /** Makes the pool `threads` threads large; the first starts now, unless one already has, the rest as the class says. */
+  grow(threads: number): void {
+    while (this.slots.length < threads) {
+      this.slots.push({ executor: undefined, up: undefined, name: `pmap-${this.slots.length}`, ready: false, inFlight: 0, queued: [] });
+    }
+    if (this.started === 0) this.startNext();
+  }
+
+  /** Starts the next thread not started, unless one is starting. */
+  private startNext(): void {
+    if (this.closed || this.starting !== undefined) return;
+    const slot = this.slots.find((s) => s.executor === undefined);
+    if (slot === undefined) return;
+    this.starting = slot;
+    const began = performance.now();
     const executor = new ThreadExecutor({ name: slot.name });
     slot.executor = executor;
     // A thread that cannot start is retried by its first run, which reports the failure.
-    await executor.ready().catch(() => undefined);
-    slot.ready = true;
-    this.pump();
+    slot.up = executor
+      .ready()
+      .catch(() => undefined)
+      .then(() => {
+        this.bootMs = performance.now() - began;
+        this.starting = undefined;
+        slot.ready = true;
+        this.pump();
+      });
+  }
+
+  /** Starts the next thread when the work left per runner is worth `payoff` times a thread's start-up. */
+  private startIfWorth(): void {
+    if (this.starting !== undefined || this.closed) return;
+    let leftMs = 0;
+    for (const job of this.jobs) leftMs += job.leftMs ?? 0;
+    const runners = this.slots.filter((s) => s.ready).length + (this.inline.size > 0 ? 1 : 0);
+    if (leftMs > 0 && leftMs / Math.max(1, runners) >= this.settings.payoff * this.bootMs) this.startNext();
+  }
+
+  /** True when every thread is up. */
+  private get full(): boolean {
+    return this.slots.every((s) => s.ready);
   }
 
   /**
@@ -99,20 +147,34 @@ export class ThreadPool {
   run(def: FunctionDef, inputs: readonly unknown[], threads: number, options: PoolJobOptions): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new ClusterClosedError());
     this.grow(threads);
+    this.startNext();
     const job = new PoolJob(def, inputs, options, this.costs.get(def.hash), (timedOut) => this.stopJob(timedOut));
     if (!job.settled) {
       this.jobs.push(job);
       const forget = () => this.forget(job);
       job.promise.then(forget, forget);
-      this.pump();
       // Not with a time limit: a packet on this thread could not be stopped.
-      if (options.timeoutMs === undefined && this.slots.some((s) => !s.ready)) void this.runInline(job);
+      const helped = options.timeoutMs === undefined && !this.full;
+      if (helped) this.shared.add(job);
+      this.pump();
+      if (helped) void this.runInline(job);
     }
     return job.promise;
   }
 
-  /** Resolves once every thread has started (or failed to). */
+  /** Resolves once the threads started so far are up (or failed to start); starts none. */
+  async up(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.up));
+  }
+
+  /** Starts every thread not started yet, one after the other, and resolves once all are up (or failed to start). */
   async ready(): Promise<void> {
+    for (;;) {
+      if (this.starting === undefined) this.startNext();
+      const starting = this.starting;
+      if (starting === undefined) break;
+      await starting.up;
+    }
     await Promise.all(this.slots.map((s) => s.up));
   }
 
@@ -135,29 +197,64 @@ export class ThreadPool {
     }
   }
 
-  /** Packets for the next chunk of `job` among `workers` runners. */
-  private chunkSize(job: PoolJob, workers: number): number {
+  /** Packets for the next chunk of `job` from end `from`, worth about `targetMs` at that end's pace, among `runners`. */
+  private chunkSize(job: PoolJob, from: End, runners: number, targetMs: number): number {
     const s = this.settings;
-    const timed = job.avgMs === undefined ? 1 : Math.floor(s.targetChunkMs / Math.max(job.avgMs, 1e-4));
+    const { avgMs, lastChunk } = job.pace[from];
+    const timed = avgMs === undefined ? 1 : Math.floor(targetMs / Math.max(avgMs, 1e-4));
     // Cold, grow at most fourfold per chunk, as a first guess may be far off.
-    const grown = job.avgMs === undefined || job.lastChunk === 0 ? timed : Math.min(timed, Math.max(1, job.lastChunk * 4));
-    const share = Math.ceil(job.left / (workers * s.depth));
+    const grown = avgMs === undefined || lastChunk === 0 ? timed : Math.min(timed, Math.max(1, lastChunk * 4));
+    const share = Math.ceil(job.left / (runners * s.depth));
     return Math.max(1, Math.min(s.maxChunk, grown, share));
   }
 
-  /** Fills every ready thread up to `depth` queued chunks, oldest job first. */
-  private pump(): void {
-    if (this.closed) return;
-    for (const slot of this.slots) {
-      while (slot.ready && slot.inFlight < this.settings.depth) {
-        const job = this.jobs.find((j) => j.hasWork);
-        if (job === undefined) return;
-        this.dispatch(slot, job, job.take(this.chunkSize(job, this.slots.length)));
-      }
-    }
+  /**
+   * Packets for a thread's next chunk of `job` while the calling thread takes the front: 0 when
+   * even one would likely outlast the job. A chunk queued on a thread cannot be taken back, and a
+   * thread runs its first packets of a job many times slower than a warm one (the first heavy
+   * `fac` packets on a fresh thread take 10 to 30 times as long), so it gets a chunk only when
+   * it would end, at the thread's own measured pace (`firstPacketMs` before any), within its
+   * share of the time the job has left at the front's pace.
+   */
+  private backChunkSize(job: PoolJob, runners: number): number {
+    const s = this.settings;
+    const { avgMs, lastChunk } = job.pace.back;
+    const frontMs = job.pace.front.avgMs;
+    if (frontMs === undefined) return 0;
+    const budgetMs = Math.min(s.targetChunkMs, (job.left * frontMs) / (runners * s.depth));
+    const timed = Math.floor(budgetMs / Math.max(avgMs ?? s.firstPacketMs, 1e-4));
+    const grown = avgMs === undefined || lastChunk === 0 ? Math.min(timed, 1) : Math.min(timed, lastChunk * 4);
+    return Math.max(0, Math.min(s.maxChunk, grown, Math.ceil(job.left / (runners * s.depth))));
   }
 
-  private dispatch(slot: Slot, job: PoolJob, chunk: number[]): void {
+  /** Threads up, plus the calling thread while it runs chunks. */
+  private get runners(): number {
+    let n = this.inline.size > 0 ? 1 : 0;
+    for (const slot of this.slots) if (slot.ready) n++;
+    return n;
+  }
+
+  /** Fills every ready thread up to `depth` queued chunks, oldest job first; then maybe starts a thread. */
+  private pump(): void {
+    if (this.closed) return;
+    fill: for (const slot of this.slots) {
+      while (slot.ready && slot.inFlight < this.settings.depth) {
+        const job = this.jobs.find((j) => j.hasWork);
+        if (job === undefined) break fill;
+        if (!this.shared.has(job)) {
+          this.dispatch(slot, job, job.take(this.chunkSize(job, 'front', this.runners, this.settings.targetChunkMs)), 'front');
+          continue;
+        }
+        // Once the calling thread has stopped, a thread takes what is left, worth it or not.
+        const size = this.inline.has(job) ? this.backChunkSize(job, this.runners) : this.chunkSize(job, 'back', this.runners, this.settings.targetChunkMs);
+        if (size === 0) continue fill;
+        this.dispatch(slot, job, job.take(size, 'back'), 'back');
+      }
+    }
+    this.startIfWorth();
+  }
+
+  private dispatch(slot: Slot, job: PoolJob, chunk: number[], from: End): void {
     slot.inFlight++;
     const queued = { job, chunk };
     slot.queued.push(queued);
@@ -169,7 +266,7 @@ export class ThreadPool {
     slot.executor!.run(job.def, args).then(
       (outcome) => {
         dequeue();
-        job.ran(chunk, outcome, `thread ${slot.name}`);
+        job.ran(chunk, outcome, `thread ${slot.name}`, from);
         this.pump();
       },
       (error: Error) => {
@@ -183,7 +280,7 @@ export class ThreadPool {
     );
   }
 
-  /** The calling thread takes chunks of `job` while some thread is still starting. */
+  /** The calling thread takes chunks of `job` from its front while the pool is not fully up. */
   private async runInline(job: PoolJob): Promise<void> {
     if (this.inline.has(job)) return;
     this.inline.add(job);
@@ -194,13 +291,16 @@ export class ThreadPool {
         this.compiled.clear();
         this.compiled.set(job.def.hash, fn);
       }
-      while (!this.closed && job.hasWork && this.slots.some((s) => !s.ready)) {
-        const sliceEnd = performance.now() + this.settings.inlineSliceMs;
+      const s = this.settings;
+      while (!this.closed && job.hasWork && !this.full) {
+        const sliceEnd = performance.now() + s.inlineSliceMs;
         while (job.hasWork && performance.now() < sliceEnd) {
-          const chunk = job.take(this.chunkSize(job, this.slots.length + 1));
-          job.ran(chunk, await runBatch(fn, chunk.map((i) => job.inputs[i])), 'the calling thread');
+          const chunk = job.take(this.chunkSize(job, 'front', this.runners, s.inlineChunkMs), 'front');
+          job.ran(chunk, await runBatch(fn, chunk.map((i) => job.inputs[i])), 'the calling thread', 'front');
         }
         if (!job.hasWork) break;
+        // The front's pace has moved: a thread held back may be worth a chunk now.
+        this.pump();
         // Lets the threads' `ready` and results in.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -208,6 +308,8 @@ export class ThreadPool {
       // Not compiled here (a module function): the threads run it all.
     } finally {
       this.inline.delete(job);
+      // Threads held back while this thread took the front take what is left.
+      this.pump();
     }
   }
 

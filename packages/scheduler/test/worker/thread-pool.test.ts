@@ -117,6 +117,36 @@ describe('ThreadPool', function () {
     const where = out.map(([, w]) => w);
     expect(where[0], 'the first packet runs here, threads still starting').to.equal('main');
     expect(where.at(-1), 'the last ones on a thread').to.equal('thread');
+    // This thread took the front, the threads the back: the two never interleave.
+    expect(where.lastIndexOf('main')).to.be.below(where.indexOf('thread'));
+  });
+
+  it('starts one thread for a short first job, and the next one with the next call', async () => {
+    const pool = new ThreadPool(2);
+    pools.push(pool);
+    const id = describeFunction((x: number) => x);
+    expect(await pool.run(id, range(10), 2, OPTIONS)).to.deep.equal(range(10));
+    expect(pool.started, 'the second thread would be up after the job').to.equal(1);
+    await pool.up();
+    expect(pool.started, 'nor does an idle pool start it').to.equal(1);
+    const next = pool.run(id, range(10), 2, OPTIONS);
+    expect(pool.started).to.equal(2);
+    expect(await next).to.deep.equal(range(10));
+    await pool.ready();
+    expect(await pool.run(whereRan, range(50), 2, OPTIONS)).to.deep.equal(range(50).map(() => 'thread'));
+  });
+
+  it('starts the second thread during a first job long enough to use it', async () => {
+    const pool = new ThreadPool(2);
+    pools.push(pool);
+    // 1.5 s of work: worth a second thread unless a thread takes more than a fifth of it to start.
+    const busy = describeFunction((x: number) => {
+      const end = Date.now() + 3;
+      while (Date.now() < end);
+      return x;
+    });
+    expect(await pool.run(busy, range(500), 2, OPTIONS)).to.deep.equal(range(500));
+    expect(pool.started).to.equal(2);
   });
 
   it('rejects pending and later calls with ClusterClosedError once closed', async () => {
