@@ -344,7 +344,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   // --- jobs ---
 
   private submit(job: Job): void {
-    job.avgMs ??= this.costs.get(job.fn.hash);
+    job.cost.seed(this.costs.get(job.fn.hash));
     job.header = {
       id: job.id,
       master: this.self,
@@ -412,7 +412,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   /** Closes the books of a settled job and tells the machines to drop what is left of it. */
   private finish(job: Job): void {
     this.jobs.delete(job.id);
-    this.costs.remember(job.fn.hash, job.avgMs);
+    this.costs.remember(job.fn.hash, job.cost.meanMs);
     for (const timer of job.timers) this.clock.clearTimeout(timer);
     if (job.noMachinesTimer !== undefined) this.clock.clearTimeout(job.noMachinesTimer);
     for (const entry of job.inFlight.values()) entry.slot.outstanding--;
