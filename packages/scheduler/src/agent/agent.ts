@@ -120,6 +120,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
         this.outbox.ack(msg.seq);
         if (!msg.known) this.drop((job) => job.header.id === msg.job);
         return undefined;
+      case 'results-acks':
+        for (const seq of msg.seqs) this.outbox.ack(seq);
+        return undefined;
       case 'lent-lost':
         this.reclaim((job, loan) => job.master === msg.master && loan.thief === msg.machine);
         break;
