@@ -22,10 +22,11 @@ let pool: ThreadPool | undefined;
  * `RetriesExhaustedError` (a thread died more than `maxRetries` times under a packet),
  * `JobTimeoutError`.
  *
- * The threads are a pool of the process, started lazily one at a time: the first call starts one
- * thread and runs packets itself (from the front of the inputs, the threads from the back) until
- * the pool is up; a further thread starts during a call only when its work left is worth several
- * times a thread's start-up, else with the next call ({@link startPmapPool} starts them all).
+ * The threads are a pool of the process, started lazily one at a time. While the pool is not up,
+ * this thread runs packets itself (from the front of the inputs, the threads from the back); a
+ * thread starts during a call only when the work left is worth several times a thread's start-up
+ * (a first call of fewer than 64 inputs starts one at once), else with the next call, so a short
+ * first call may run on this thread alone. {@link startPmapPool} starts them all ahead.
  * Later calls reuse them warm, with chunk sizes learnt from the last call of the same function. An idle pool does not keep the process alive: its
  * threads are unref'd between calls, so a program ends when its work does, without a close (a
  * pool nobody sees should not need one). {@link closePmapPool} terminates the threads, to free
@@ -47,9 +48,7 @@ export async function pmap<T, R>(fn: (input: T) => R | Promise<R>, inputs: Itera
   if (inputs === null || typeof (inputs as Partial<Iterable<T>>)?.[Symbol.iterator] !== 'function') {
     throw new InvalidArgumentError('pmap inputs must be an iterable (an array, a Set, a generator, ...)');
   }
-  // The first thread starts first, so it boots while the function is described.
   const threadPool = (pool ??= new ThreadPool(threads));
-  threadPool.grow(threads);
   const def = describeFunction(fn as (...args: never[]) => unknown, dmapOptions.env);
   const o = { ...DMAP_DEFAULTS, ...dmapOptions };
   const list = Array.isArray(inputs) ? (inputs as readonly T[]) : Array.from(inputs);

@@ -12,7 +12,7 @@ const DEFAULTS = {
   depth: 2,
   /** The calling thread's turn while the pool is not up, before it looks at the threads' messages again. */
   inlineSliceMs: 2,
-  /** Run time aimed at per chunk on the calling thread: short, so it stops soon after its front meets the threads' back. */
+  /** Run time aimed at per chunk on the calling thread once a thread has started: short, so it stops soon after its front meets the threads' back. */
   inlineChunkMs: 1,
   /**
    * A thread after the first starts during a job only while the work left per runner is at least
@@ -20,6 +20,14 @@ const DEFAULTS = {
    * pure loss, and its start-up takes a core from the runners meanwhile.
    */
   payoff: 2,
+  /** A thread's start-up time assumed until one has started in this pool, in ms (45-60 ms of CPU on Node 20). */
+  bootMs: 50,
+  /**
+   * A first job of fewer packets starts the first thread at once: one packet may be much of such
+   * a job, and this thread, once inside a packet, cannot start one. A longer job starts it when
+   * its first packets show it pays (see `payoff`).
+   */
+  eagerBelow: 64,
   /** What a thread's first packet of a job is taken to cost until measured (see `backChunkSize`). */
   firstPacketMs: 3,
   /** Per-packet costs remembered, by function hash, so the next job of a function starts with warm chunk sizes. */
@@ -27,6 +35,12 @@ const DEFAULTS = {
   /** Largest chunk, whatever the estimate. */
   maxChunk: 65_536,
 } as const;
+
+/**
+ * The function the calling thread last compiled, by hash: kept across pools (it belongs to this
+ * thread, not to a pool's threads), so a new pool does not start it again unoptimised.
+ */
+const callerCompiled = new Map<string, CompiledFunction>();
 
 /** Tunables of a {@link ThreadPool}; all optional. */
 export type ThreadPoolOptions = Partial<typeof DEFAULTS>;
@@ -49,10 +63,14 @@ interface Slot {
  * is pending), so a program exits when its work is done without closing the pool.
  *
  * Start-up: one thread at a time, as threads booting together on a host with few cores slow each
- * other and the calling thread. A new pool starts its first thread at once; a later one starts
- * when a call finds the pool short and no thread starting (one per call), when `ready` is
- * awaited, or while jobs run if their work left per runner is worth `payoff` times the last
- * thread's start-up. So a short first call starts one thread, and a later call the next.
+ * other and the calling thread, which runs packets meanwhile. A call starts the next thread at
+ * once when it finds the pool short and no thread starting (one per call), except the pool's
+ * first call when it is a job of `eagerBelow` packets or more that this thread helps with;
+ * `ready` starts them all; and while jobs run, the next thread starts when their work left per
+ * runner is worth `payoff` times a thread's start-up. So a short first call starts no thread at
+ * all (a thread up after the job ends is pure loss, and its start-up takes a core the caller may
+ * need), a long one starts them as soon as its first packets show it pays, and later calls start
+ * the rest.
  *
  * Scheduling: each thread has up to `depth` chunks queued (one running, one waiting); chunks take
  * about `targetChunkMs` at the measured cost per packet (seeded from the last job of the same
@@ -69,7 +87,6 @@ export class ThreadPool {
   private readonly slots: Slot[] = [];
   private readonly jobs: PoolJob[] = [];
   private readonly costs = new Map<string, number>();
-  private readonly compiled = new Map<string, CompiledFunction>();
   private readonly settings: typeof DEFAULTS;
   /** Jobs the calling thread is taking chunks of. */
   private readonly inline = new Set<PoolJob>();
@@ -78,11 +95,14 @@ export class ThreadPool {
   /** The slot whose thread is starting, if any. */
   private starting: Slot | undefined;
   /** How long the last thread took to start, in ms. */
-  private bootMs = 0;
+  private bootMs: number;
   private closed = false;
+  /** Calls of `run` so far: only the first may leave the first thread to `startIfWorth`. */
+  private calls = 0;
 
   constructor(threads: number, options: ThreadPoolOptions = {}) {
     this.settings = { ...DEFAULTS, ...options };
+    this.bootMs = this.settings.bootMs;
     this.grow(threads);
   }
 
@@ -96,12 +116,11 @@ export class ThreadPool {
     return this.slots.filter((s) => s.executor !== undefined).length;
   }
 
-  /** Makes the pool `threads` threads large; the first starts now, unless one already has, the rest as the class says. */
+  /** Makes the pool `threads` threads large; they start as the class says. */
   grow(threads: number): void {
     while (this.slots.length < threads) {
       this.slots.push({ executor: undefined, up: undefined, name: `pmap-${this.slots.length}`, ready: false, inFlight: 0, queued: [] });
     }
-    if (this.started === 0) this.startNext();
   }
 
   /** Starts the next thread not started, unless one is starting. */
@@ -147,14 +166,14 @@ export class ThreadPool {
   run(def: FunctionDef, inputs: readonly unknown[], threads: number, options: PoolJobOptions): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new ClusterClosedError());
     this.grow(threads);
-    this.startNext();
+    // Not with a time limit: a packet on this thread could not be stopped.
+    const helped = options.timeoutMs === undefined && !this.full;
+    if (!helped || this.calls++ > 0 || inputs.length < this.settings.eagerBelow) this.startNext();
     const job = new PoolJob(def, inputs, options, this.costs.get(def.hash), (timedOut) => this.stopJob(timedOut));
     if (!job.settled) {
       this.jobs.push(job);
       const forget = () => this.forget(job);
       job.promise.then(forget, forget);
-      // Not with a time limit: a packet on this thread could not be stopped.
-      const helped = options.timeoutMs === undefined && !this.full;
       if (helped) this.shared.add(job);
       this.pump();
       if (helped) void this.runInline(job);
@@ -285,24 +304,26 @@ export class ThreadPool {
     if (this.inline.has(job)) return;
     this.inline.add(job);
     try {
-      let fn = this.compiled.get(job.def.hash);
+      let fn = callerCompiled.get(job.def.hash);
       if (fn === undefined) {
         fn = compileFunction(job.def);
-        this.compiled.clear();
-        this.compiled.set(job.def.hash, fn);
+        callerCompiled.clear();
+        callerCompiled.set(job.def.hash, fn);
       }
       const s = this.settings;
       while (!this.closed && job.hasWork && !this.full) {
         const sliceEnd = performance.now() + s.inlineSliceMs;
         while (job.hasWork && performance.now() < sliceEnd) {
-          const chunk = job.take(this.chunkSize(job, 'front', this.runners, s.inlineChunkMs), 'front');
+          const targetMs = this.started > 0 ? s.inlineChunkMs : s.targetChunkMs;
+          const chunk = job.take(this.chunkSize(job, 'front', this.runners, targetMs), 'front');
           job.ran(chunk, await runBatch(fn, chunk.map((i) => job.inputs[i])), 'the calling thread', 'front');
         }
         if (!job.hasWork) break;
-        // The front's pace has moved: a thread held back may be worth a chunk now.
+        // The front's pace has moved: a thread held back may be worth a chunk, or one worth starting.
         this.pump();
-        // Lets the threads' `ready` and results in.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Lets the threads' `ready` and results in; with no thread started there are none, and
+        // a turn of the event loop per slice would cost this thread a few percent.
+        if (this.started > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } catch {
       // Not compiled here (a module function): the threads run it all.

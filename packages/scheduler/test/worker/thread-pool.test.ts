@@ -121,19 +121,30 @@ describe('ThreadPool', function () {
     expect(where.lastIndexOf('main')).to.be.below(where.indexOf('thread'));
   });
 
-  it('starts one thread for a short first job, and the next one with the next call', async () => {
+  it('runs a short first job on the calling thread alone, and starts a thread with each later call', async () => {
     const pool = new ThreadPool(2);
     pools.push(pool);
     const id = describeFunction((x: number) => x);
-    expect(await pool.run(id, range(10), 2, OPTIONS)).to.deep.equal(range(10));
-    expect(pool.started, 'the second thread would be up after the job').to.equal(1);
+    expect(await pool.run(whereRan, range(1000), 2, OPTIONS)).to.deep.equal(range(1000).map(() => 'main'));
+    expect(pool.started, 'no thread would be up before the job ends').to.equal(0);
+    const second = pool.run(id, range(1000), 2, OPTIONS);
+    expect(pool.started).to.equal(1);
+    expect(await second).to.deep.equal(range(1000));
     await pool.up();
-    expect(pool.started, 'nor does an idle pool start it').to.equal(1);
-    const next = pool.run(id, range(10), 2, OPTIONS);
+    expect(pool.started, 'an idle pool starts none').to.equal(1);
+    const third = pool.run(id, range(10), 2, OPTIONS);
     expect(pool.started).to.equal(2);
-    expect(await next).to.deep.equal(range(10));
-    await pool.ready();
+    expect(await third).to.deep.equal(range(10));
+    await pool.up();
     expect(await pool.run(whereRan, range(50), 2, OPTIONS)).to.deep.equal(range(50).map(() => 'thread'));
+  });
+
+  it('starts the first thread at once for a first job of few packets, one of which may be long', async () => {
+    const pool = new ThreadPool(2);
+    pools.push(pool);
+    const job = pool.run(describeFunction((x: number) => x), range(3), 2, OPTIONS);
+    expect(pool.started).to.equal(1);
+    expect(await job).to.deep.equal(range(3));
   });
 
   it('starts the second thread during a first job long enough to use it', async () => {
