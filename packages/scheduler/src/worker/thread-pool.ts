@@ -15,8 +15,8 @@ const DEFAULTS = {
   /** Run time aimed at per chunk on the calling thread once a thread has started: short, so it stops soon after its front meets the threads' back. */
   inlineChunkMs: 1,
   /**
-   * A thread after the first starts during a job only while the work left per runner is at least
-   * this many times what the last thread took to start: one that comes up as the job ends is
+   * A thread starts during a job (see `eagerBelow` for the first) only while the work left per
+   * runner is at least this many times a thread's start-up: one that comes up as the job ends is
    * pure loss, and its start-up takes a core from the runners meanwhile.
    */
   payoff: 2,
@@ -329,7 +329,9 @@ export class ThreadPool {
       // Not compiled here (a module function): the threads run it all.
     } finally {
       this.inline.delete(job);
-      // Threads held back while this thread took the front take what is left.
+      // Threads held back while this thread took the front take what is left; with none
+      // started (this thread could not compile the function), one starts for it.
+      if (job.hasWork && this.started === 0) this.startNext();
       this.pump();
     }
   }

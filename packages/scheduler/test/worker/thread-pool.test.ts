@@ -3,6 +3,7 @@ import { ClusterClosedError, JobTimeoutError, RetriesExhaustedError, TaskError, 
 import { describeFunction } from '../../src/functions/index.js';
 import { neverStarted, ThreadExecutor } from '../../src/worker/thread-executor.js';
 import { ThreadPool } from '../../src/worker/thread-pool.js';
+import type { FunctionDef } from '../../src/functions/index.js';
 import type { PoolJobOptions } from '../../src/worker/pool-job.js';
 
 const OPTIONS: PoolJobOptions = { maxRetries: 3, retryErrors: false, timeoutMs: undefined, progress: undefined };
@@ -137,6 +138,15 @@ describe('ThreadPool', function () {
     expect(await third).to.deep.equal(range(10));
     await pool.up();
     expect(await pool.run(whereRan, range(50), 2, OPTIONS)).to.deep.equal(range(50).map(() => 'thread'));
+  });
+
+  it('fails a long first job whose function does not compile with the typed error, on a thread', async () => {
+    const pool = new ThreadPool(2);
+    pools.push(pool);
+    const broken: FunctionDef = { kind: 'source', hash: 'does-not-compile', source: '(x) => {', env: {} };
+    const error = await pool.run(broken, range(100), 2, OPTIONS).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(TaskError).and.include({ remoteName: 'NotShippableError' });
+    expect(pool.started).to.equal(1);
   });
 
   it('starts the first thread at once for a first job of few packets, one of which may be long', async () => {
