@@ -29,7 +29,7 @@
  * baseline is 1.53 s, a bound of 1.19x: the 1.3x target is out of reach there by construction.
  * On processes the baseline swings with the load on the host, and the bound with it.
  */
-import { Mode, type ModeName } from '@armada/scheduler';
+import { Mode, type ActivityView, type ModeName } from '@armada/scheduler';
 import { Simulation } from '@armada/scheduler/testing';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
 import { Cluster } from '@armada/scheduler';
@@ -42,6 +42,7 @@ import {
   round,
   startMachineProcesses,
   stopAll,
+  UsageError,
   withTimeout,
   writeResults,
   type ChildHandle,
@@ -50,6 +51,7 @@ import {
   type SuiteValues,
 } from '../lib/index.js';
 import { startDelayProxy, type DelayProxy } from '../lib/delay-proxy.js';
+import { packetPlaces, type AgentKinds, type PacketPlaces } from '../lib/packet-places.js';
 
 const SUITE = 'w9-latency';
 const TARGET = 'best mode >= 1.3x faster than round-robin without stealing';
@@ -62,6 +64,9 @@ interface Params {
   agents: number;
   nearMs: number;
   farMs: number;
+  /** Share of each machine's agents that are slow, and how many times as long they take (W3's 0.25 and 2). */
+  slowFraction: number;
+  slowFactor: number;
   repeats: number;
   timeoutMs: number;
   skipReal: boolean;
@@ -76,8 +81,8 @@ interface Run extends Config {
   where: 'simulation' | 'processes';
   repeat: number;
   makespanMs: number;
-  /** Packets that ran on far machines, where known (simulation). */
-  farPackets?: number;
+  /** Packets per kind of agent, from the master's counts. */
+  places: PacketPlaces;
 }
 
 const cost = (i: number) => 1 + (i % 40);
@@ -91,7 +96,11 @@ const skewed = async (i: number): Promise<number> => {
 function readParams(values: SuiteValues): Params {
   const nearMs = Number(values['near-ms']);
   const farMs = Number(values['far-ms']);
-  if (!(nearMs >= 0) || !(farMs >= 0)) throw new Error('--near-ms and --far-ms must be numbers >= 0');
+  const slowFraction = Number(values['slow-fraction']);
+  const slowFactor = Number(values['slow-factor']);
+  if (!(nearMs >= 0) || !(farMs >= 0)) throw new UsageError('--near-ms and --far-ms must be numbers >= 0');
+  if (!(slowFraction >= 0 && slowFraction <= 1)) throw new UsageError(`--slow-fraction must be within 0..1, got ${String(values['slow-fraction'])}`);
+  if (!(slowFactor >= 1 && Number.isFinite(slowFactor))) throw new UsageError(`--slow-factor must be a number >= 1, got ${String(values['slow-factor'])}`);
   return {
     tasks: intFlag(values, 'tasks'),
     near: intFlag(values, 'near'),
@@ -99,10 +108,32 @@ function readParams(values: SuiteValues): Params {
     agents: intFlag(values, 'agents'),
     nearMs,
     farMs,
+    slowFraction,
+    slowFactor,
     repeats: intFlag(values, 'repeats'),
     timeoutMs: intFlag(values, 'timeout'),
     skipReal: values['skip-real'] === true,
   };
+}
+
+/** Slow agents per machine, rounded as a machine rounds them. */
+const slowPerMachine = (p: Params) => Math.round(p.slowFraction * p.agents);
+
+/**
+ * W3's lower bound on the makespan: LB = max(Σc_i / (fast + slow / factor), max c_i). With no
+ * slow workers it is the work over the workers.
+ */
+function lowerBound(p: Params): { lbMs: number; workMs: number; workers: number; slowWorkers: number; effectiveWorkers: number } {
+  let workMs = 0;
+  let maxMs = 0;
+  for (let i = 0; i < p.tasks; i++) {
+    workMs += cost(i);
+    maxMs = Math.max(maxMs, cost(i));
+  }
+  const workers = (p.near + p.far) * p.agents;
+  const slowWorkers = (p.near + p.far) * slowPerMachine(p);
+  const effectiveWorkers = workers - slowWorkers + slowWorkers / p.slowFactor;
+  return { lbMs: Math.max(workMs / effectiveWorkers, maxMs), workMs, workers, slowWorkers, effectiveWorkers };
 }
 
 const label = (c: Config) => `${c.mode}, stealing ${c.stealing ? 'on' : 'off'}`;
@@ -118,26 +149,27 @@ async function simulate(params: Params, configs: readonly Config[]): Promise<Run
     if (!node.startsWith('machine-')) return 0;
     return Number(node.slice('machine-'.length)) < params.near ? params.nearMs : params.farMs;
   };
+  const kinds: AgentKinds = { isFarMachine: (name) => Number(name.slice('machine-'.length)) >= params.near, slowPerMachine: slowPerMachine(params) };
   const inputs = Array.from({ length: params.tasks }, (_, i) => i);
   const runs: Run[] = [];
   for (let repeat = 1; repeat <= params.repeats; repeat++) {
     for (const config of configs) {
-      let farPackets = 0;
       const sim = await Simulation.start({
         machines,
         agentsPerMachine: params.agents,
         seed: repeat,
         cost: (arg) => cost(arg as number),
         linkDelayMs: (from, to) => distance(from) + distance(to),
-        onBatch: (event) => {
-          if (Number(event.executor.slice('machine-'.length).split('/')[0]) >= params.near) farPackets += event.args.length;
-        },
+        ...(params.slowFraction > 0 ? { slow: { fraction: params.slowFraction, factor: params.slowFactor } } : {}),
         maxSimulatedMs: 600_000,
       });
       try {
+        const before = (await sim.run(sim.cluster.view())).activity;
         const start = sim.now;
         checkIdentity(await sim.run(sim.cluster.dmap((x: number) => x, inputs, { mode: config.mode, stealing: config.stealing })), params.tasks);
-        runs.push({ ...config, where: 'simulation', repeat, makespanMs: sim.now - start, farPackets });
+        const makespanMs = sim.now - start;
+        const after = await sim.run(sim.cluster.view());
+        runs.push({ ...config, where: 'simulation', repeat, makespanMs, places: packetPlaces(before, after.activity, after, kinds) });
       } finally {
         await sim.close();
       }
@@ -156,12 +188,15 @@ async function onProcesses(params: Params, configs: readonly Config[]): Promise<
     const nearProxy = params.nearMs >= 1 ? await startDelayProxy({ targetPort: server.port, oneWayMs: params.nearMs }) : undefined;
     const farProxy = await startDelayProxy({ targetPort: server.port, oneWayMs: params.farMs });
     proxies.push(...(nearProxy !== undefined ? [nearProxy] : []), farProxy);
+    // Every machine has its share of slow agents, near and far alike, as each W3 machine has.
+    const slow = params.slowFraction > 0 ? { slowFraction: params.slowFraction, slowFactor: params.slowFactor } : {};
     machines = [
-      ...(await startMachineProcesses(nearProxy?.url ?? server.url, params.near, { agents: params.agents, namePrefix: 'near' })),
-      ...(await startMachineProcesses(farProxy.url, params.far, { agents: params.agents, namePrefix: 'far' })),
+      ...(await startMachineProcesses(nearProxy?.url ?? server.url, params.near, { agents: params.agents, namePrefix: 'near', ...slow })),
+      ...(await startMachineProcesses(farProxy.url, params.far, { agents: params.agents, namePrefix: 'far', ...slow })),
     ];
     cluster = await Cluster.start({ nats: server.url });
     await cluster.waitForMachines(params.near + params.far, 30_000);
+    const kinds: AgentKinds = { isFarMachine: (name) => name.startsWith('far'), slowPerMachine: slowPerMachine(params) };
     const inputs = Array.from({ length: params.tasks }, (_, i) => i);
     // Untimed: loads every worker thread and ships the function.
     checkIdentity(await withTimeout(cluster.dmap(skewed, inputs.slice(0, 64)), params.timeoutMs, 'warm-up'), 64);
@@ -169,11 +204,14 @@ async function onProcesses(params: Params, configs: readonly Config[]): Promise<
     for (let repeat = 1; repeat <= params.repeats; repeat++) {
       const shift = (repeat - 1) % configs.length;
       for (const config of [...configs.slice(shift), ...configs.slice(0, shift)]) {
+        const before: ActivityView = (await cluster.view()).activity;
         const start = performance.now();
         checkIdentity(await withTimeout(cluster.dmap(skewed, inputs, { mode: config.mode, stealing: config.stealing }), params.timeoutMs, label(config)), params.tasks);
         const makespanMs = performance.now() - start;
-        runs.push({ ...config, where: 'processes', repeat, makespanMs });
-        console.log(`processes, repeat ${repeat}/${params.repeats}, ${label(config)}: ${formatFixed(makespanMs / 1000, 3)} s`);
+        const after = await cluster.view();
+        const places = packetPlaces(before, after.activity, after, kinds);
+        runs.push({ ...config, where: 'processes', repeat, makespanMs, places });
+        console.log(`processes, repeat ${repeat}/${params.repeats}, ${label(config)}: ${formatFixed(makespanMs / 1000, 3)} s, ${placesText(places)}`);
       }
     }
     return runs;
@@ -185,29 +223,47 @@ async function onProcesses(params: Params, configs: readonly Config[]): Promise<
   }
 }
 
+/** `far 50 %, slow 14 %`: the share of packets that ran on far machines and on slow agents. */
+function placesText(p: PacketPlaces): string {
+  const total = p.nearFast + p.nearSlow + p.farFast + p.farSlow;
+  const pct = (n: number) => `${total === 0 ? 0 : Math.round((100 * n) / total)} %`;
+  return `far ${pct(p.farFast + p.farSlow)}, slow ${pct(p.nearSlow + p.farSlow)} (near slow ${pct(p.nearSlow)}, far slow ${pct(p.farSlow)})`;
+}
+
 async function run(values: SuiteValues): Promise<void> {
   const params = readParams(values);
   const configs: Config[] = MODES.flatMap((mode) => [true, false].map((stealing) => ({ mode, stealing })));
-  const workers = (params.near + params.far) * params.agents;
-  let work = 0;
-  for (let i = 0; i < params.tasks; i++) work += cost(i);
-  const lbMs = Math.max(work / workers, 40);
+  const bound = lowerBound(params);
+  const lbMs = bound.lbMs;
   console.log(
     `suite ${SUITE}: ${formatNumber(params.tasks)} tasks of 1 + (i mod 40) ms on ${params.near} near (${params.nearMs} ms) + ${params.far} far (${params.farMs} ms) ` +
-      `machines x ${params.agents} agents; LB ${formatFixed(lbMs / 1000, 3)} s; ${configs.length} configurations x ${params.repeats} repeats`,
+      `machines x ${params.agents} agents, ${slowPerMachine(params)} per machine slow x${params.slowFactor} (${bound.slowWorkers} of ${bound.workers}); ` +
+      `${configs.length} configurations x ${params.repeats} repeats`,
   );
+  console.log(`lower bound LB = max(${formatNumber(bound.workMs)} ms / ${formatFixed(bound.effectiveWorkers)} workers, 40 ms) = ${formatFixed(lbMs / 1000, 3)} s`);
 
   const simRuns = await simulate(params, configs);
   const realRuns = params.skipReal ? [] : await onProcesses(params, configs);
   const wheres = params.skipReal ? (['simulation'] as const) : (['simulation', 'processes'] as const);
 
-  const medianOf = (where: Run['where'], c: Config) => median([...simRuns, ...realRuns].filter((r) => r.where === where && r.mode === c.mode && r.stealing === c.stealing).map((r) => r.makespanMs));
+  const runsOf = (where: Run['where'], c: Config) => [...simRuns, ...realRuns].filter((r) => r.where === where && r.mode === c.mode && r.stealing === c.stealing);
+  const medianOf = (where: Run['where'], c: Config) => median(runsOf(where, c).map((r) => r.makespanMs));
   const table = wheres.flatMap((where) => {
     const baseline = medianOf(where, { mode: Mode.RoundRobin, stealing: false });
     return configs.map((c) => {
+      const runs = runsOf(where, c);
       const makespanMs = medianOf(where, c);
-      const far = simRuns.filter((r) => where === 'simulation' && r.mode === c.mode && r.stealing === c.stealing).map((r) => r.farPackets ?? 0);
-      return { where, ...c, makespanMs, speedup: baseline / makespanMs, efficiency: lbMs / makespanMs, farShare: far.length > 0 ? median(far) / params.tasks : undefined };
+      const share = (pick: (p: PacketPlaces) => number) => median(runs.map((r) => pick(r.places) / params.tasks));
+      return {
+        where,
+        ...c,
+        makespanMs,
+        speedup: baseline / makespanMs,
+        efficiency: lbMs / makespanMs,
+        farShare: share((p) => p.farFast + p.farSlow),
+        slowShare: share((p) => p.nearSlow + p.farSlow),
+        farSlowShare: share((p) => p.farSlow),
+      };
     });
   });
 
@@ -216,9 +272,12 @@ async function run(values: SuiteValues): Promise<void> {
     const baseline = table.find((r) => r.where === where && r.mode === Mode.RoundRobin && !r.stealing)!;
     console.log(`${where}: no mode can be more than ${(baseline.makespanMs / lbMs).toFixed(2)}x faster than round-robin without stealing (its makespan / LB)`);
   }
+  const fairSlow = bound.slowWorkers / params.slowFactor / bound.effectiveWorkers;
+  console.log(`packets on slow agents if each agent got work in proportion to its speed: ${(100 * fairSlow).toFixed(0)} %; on far machines: ${((100 * params.far) / (params.near + params.far)).toFixed(0)} %`);
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
   printTable(
-    [`median of ${params.repeats}`, 'mode', 'stealing', 'makespan s', 'vs round-robin, no stealing', 'efficiency (LB / makespan)', 'packets on far machines'],
-    table.map((r) => [r.where, r.mode, r.stealing ? 'on' : 'off', formatFixed(r.makespanMs / 1000, 3), `${r.speedup.toFixed(2)}x`, r.efficiency.toFixed(3), r.farShare === undefined ? '-' : `${(100 * r.farShare).toFixed(0)} %`]),
+    [`median of ${params.repeats}`, 'mode', 'stealing', 'makespan s', 'vs round-robin, no stealing', 'efficiency (LB / makespan)', 'packets far', 'on slow agents', 'on far slow agents'],
+    table.map((r) => [r.where, r.mode, r.stealing ? 'on' : 'off', formatFixed(r.makespanMs / 1000, 3), `${r.speedup.toFixed(2)}x`, r.efficiency.toFixed(3), pct(r.farShare), pct(r.slowShare), pct(r.farSlowShare)]),
   );
 
   const headlineWhere = params.skipReal ? 'simulation' : 'processes';
@@ -226,7 +285,7 @@ async function run(values: SuiteValues): Promise<void> {
   const best = candidates.reduce((a, b) => (b.makespanMs < a.makespanMs ? b : a));
   const baseline = candidates.find((r) => r.mode === Mode.RoundRobin && !r.stealing)!;
   const headline = {
-    name: `best configuration (${best.mode}, stealing ${best.stealing ? 'on' : 'off'}) vs round-robin without stealing, ${headlineWhere}: makespan`,
+    name: `best configuration (${best.mode}, stealing ${best.stealing ? 'on' : 'off'}) vs round-robin without stealing, ${headlineWhere}, ${bound.slowWorkers === 0 ? 'uniform workers' : `${bound.slowWorkers} of ${bound.workers} workers slow x${params.slowFactor}`}: makespan`,
     value: round(best.makespanMs, 1),
     unit: 'ms',
     baseline: round(baseline.makespanMs, 1),
@@ -234,13 +293,31 @@ async function run(values: SuiteValues): Promise<void> {
     target: TARGET,
   };
   const path = await writeResults(SUITE, {
-    params: { ...params, lbMs: round(lbMs, 1), task: 'async (i) => { await new Promise((r) => setTimeout(r, 1 + (i % 40))); return i; }', links: 'a message between two nodes takes the sum of their distances to the hub' },
+    params: { ...params, task: 'async (i) => { await new Promise((r) => setTimeout(r, 1 + (i % 40))); return i; }', links: 'a message between two nodes takes the sum of their distances to the hub' },
+    lowerBound: {
+      lbMs: round(lbMs, 1),
+      formula: 'max(sum of c_i / (fast workers + slow workers / slow factor), max c_i)',
+      totalWorkMs: bound.workMs,
+      workers: bound.workers,
+      slowWorkers: bound.slowWorkers,
+      effectiveWorkers: bound.effectiveWorkers,
+    },
     runs: [...simRuns, ...realRuns].map((r) => ({ ...r, makespanMs: round(r.makespanMs, 1) })),
     boundOverBaseline: Object.fromEntries(wheres.map((where) => [where, round(table.find((r) => r.where === where && r.mode === Mode.RoundRobin && !r.stealing)!.makespanMs / lbMs, 3)])),
-    medians: table.map((r) => ({ where: r.where, mode: r.mode, stealing: r.stealing, makespanMs: round(r.makespanMs, 1), speedupOverRoundRobinNoStealing: round(r.speedup, 3), efficiency: round(r.efficiency, 3), farShare: r.farShare === undefined ? null : round(r.farShare, 3) })),
+    medians: table.map((r) => ({
+      where: r.where,
+      mode: r.mode,
+      stealing: r.stealing,
+      makespanMs: round(r.makespanMs, 1),
+      speedupOverRoundRobinNoStealing: round(r.speedup, 3),
+      efficiency: round(r.efficiency, 3),
+      farShare: round(r.farShare, 3),
+      slowShare: round(r.slowShare, 3),
+      farSlowShare: round(r.farSlowShare, 3),
+    })),
     headline,
   });
-  console.log(`\n${headline.name}: ${headline.ratio}x (target ${TARGET})`);
+  console.log(`\n${headline.name}: ${headline.ratio}x (target ${TARGET}); the most any mode can gain here, baseline / LB: ${(baseline.makespanMs / lbMs).toFixed(2)}x`);
   console.log(`results: ${path}`);
 }
 
@@ -254,6 +331,8 @@ export const w9LatencySuite: Suite = {
     agents: { type: 'string', default: '4' },
     'near-ms': { type: 'string', default: '0.1' },
     'far-ms': { type: 'string', default: '20' },
+    'slow-fraction': { type: 'string', default: '0.25' },
+    'slow-factor': { type: 'string', default: '2' },
     repeats: { type: 'string', default: '3' },
     timeout: { type: 'string', default: '60000' },
     'skip-real': { type: 'boolean', default: false },
@@ -265,6 +344,8 @@ export const w9LatencySuite: Suite = {
     '--agents N          agents per machine (default 4)',
     '--near-ms MS        one-way delay of a near machine (default 0.1)',
     '--far-ms MS         one-way delay of a far machine (default 20)',
+    '--slow-fraction F   share of each machine\'s agents that are slow (default 0.25, as W3; 0: uniform workers)',
+    '--slow-factor K     how many times as long a slow agent takes (default 2)',
     '--repeats N         runs of each configuration; medians are reported (default 3)',
     '--timeout MS        limit for each real run (default 60000)',
     '--skip-real         the simulation only, no processes',
