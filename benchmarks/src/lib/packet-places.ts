@@ -11,6 +11,8 @@ export interface PacketPlaces {
   nearSlow: number;
   farFast: number;
   farSlow: number;
+  /** Packets moved by steals the master recorded (a packet stolen twice counts twice). */
+  stolen: number;
 }
 
 /** How to tell the kinds apart: a machine's name says whether it is far, an agent's index whether it is slow. */
@@ -35,7 +37,8 @@ export function packetPlaces(before: ActivityView, after: ActivityView, view: Cl
   const far = new Map<string, boolean>();
   for (const machine of view.machines) for (const agent of machine.agents) far.set(agent.agent, kinds.isFarMachine(machine.name));
   const earlier = new Map(before.agents.map((a) => [a.agent, a.done]));
-  const places: PacketPlaces = { nearFast: 0, nearSlow: 0, farFast: 0, farSlow: 0 };
+  const stolenBefore = before.steals.reduce((sum, st) => sum + st.packets, 0);
+  const places: PacketPlaces = { nearFast: 0, nearSlow: 0, farFast: 0, farSlow: 0, stolen: after.steals.reduce((sum, st) => sum + st.packets, 0) - stolenBefore };
   for (const a of after.agents) {
     const done = a.done - (earlier.get(a.agent) ?? 0);
     if (done === 0) continue;

@@ -227,7 +227,7 @@ async function onProcesses(params: Params, configs: readonly Config[]): Promise<
 function placesText(p: PacketPlaces): string {
   const total = p.nearFast + p.nearSlow + p.farFast + p.farSlow;
   const pct = (n: number) => `${total === 0 ? 0 : Math.round((100 * n) / total)} %`;
-  return `far ${pct(p.farFast + p.farSlow)}, slow ${pct(p.nearSlow + p.farSlow)} (near slow ${pct(p.nearSlow)}, far slow ${pct(p.farSlow)})`;
+  return `far ${pct(p.farFast + p.farSlow)}, slow ${pct(p.nearSlow + p.farSlow)} (near slow ${pct(p.nearSlow)}, far slow ${pct(p.farSlow)}), stolen ${p.stolen}`;
 }
 
 async function run(values: SuiteValues): Promise<void> {
@@ -263,6 +263,7 @@ async function run(values: SuiteValues): Promise<void> {
         farShare: share((p) => p.farFast + p.farSlow),
         slowShare: share((p) => p.nearSlow + p.farSlow),
         farSlowShare: share((p) => p.farSlow),
+        stolen: median(runs.map((r) => r.places.stolen)),
       };
     });
   });
@@ -276,8 +277,8 @@ async function run(values: SuiteValues): Promise<void> {
   console.log(`packets on slow agents if each agent got work in proportion to its speed: ${(100 * fairSlow).toFixed(0)} %; on far machines: ${((100 * params.far) / (params.near + params.far)).toFixed(0)} %`);
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
   printTable(
-    [`median of ${params.repeats}`, 'mode', 'stealing', 'makespan s', 'vs round-robin, no stealing', 'efficiency (LB / makespan)', 'packets far', 'on slow agents', 'on far slow agents'],
-    table.map((r) => [r.where, r.mode, r.stealing ? 'on' : 'off', formatFixed(r.makespanMs / 1000, 3), `${r.speedup.toFixed(2)}x`, r.efficiency.toFixed(3), pct(r.farShare), pct(r.slowShare), pct(r.farSlowShare)]),
+    [`median of ${params.repeats}`, 'mode', 'stealing', 'makespan s', 'vs round-robin, no stealing', 'efficiency (LB / makespan)', 'packets far', 'on slow agents', 'on far slow agents', 'packets stolen'],
+    table.map((r) => [r.where, r.mode, r.stealing ? 'on' : 'off', formatFixed(r.makespanMs / 1000, 3), `${r.speedup.toFixed(2)}x`, r.efficiency.toFixed(3), pct(r.farShare), pct(r.slowShare), pct(r.farSlowShare), formatNumber(r.stolen)]),
   );
 
   const headlineWhere = params.skipReal ? 'simulation' : 'processes';
@@ -314,6 +315,7 @@ async function run(values: SuiteValues): Promise<void> {
       farShare: round(r.farShare, 3),
       slowShare: round(r.slowShare, 3),
       farSlowShare: round(r.farSlowShare, 3),
+      stolenPackets: r.stolen,
     })),
     headline,
   });
