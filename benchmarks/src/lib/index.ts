@@ -11,3 +11,4 @@ export * from './machine-processes.js';
 export * from './machine-cluster.js';
 export * from './profile.js';
 export * from './local-thread.js';
+export * from './timer-probe.js';

@@ -23,6 +23,7 @@ import {
   ratio,
   round,
   startMachineCluster,
+  startTimerProbe,
   UsageError,
   withTimeout,
   writeResults,
@@ -56,6 +57,9 @@ interface Config {
 interface Run extends Config {
   repeat: number;
   makespanMs: number;
+  /** The same-run timer probe's actual / nominal sleep (see `timer-probe.ts`). */
+  stretch: number;
+  lateMs: number;
 }
 
 /** The task: sleeps 1 + (i mod 40) ms. Shipped as source, so the constants are literals. */
@@ -138,34 +142,55 @@ async function run(values: SuiteValues): Promise<void> {
       // Rotate the order so no configuration always follows the same one.
       const shift = (repeat - 1) % configs.length;
       for (const config of [...configs.slice(shift), ...configs.slice(0, shift)]) {
+        const probe = await startTimerProbe(params.baseMs, params.period);
         const start = performance.now();
         const out = await withTimeout(cluster.dmap(skewed, inputs, { mode: config.mode, stealing: config.stealing }), params.timeoutMs, label(config));
         const makespanMs = performance.now() - start;
+        const { stretch, lateMs } = await probe.stop();
         checkIdentity(out, params.tasks);
-        runs.push({ ...config, repeat, makespanMs });
-        console.log(`repeat ${repeat}/${params.repeats} ${label(config)}: ${formatFixed(makespanMs / 1000, 3)} s, efficiency ${(bound.lbMs / makespanMs).toFixed(3)}`);
+        runs.push({ ...config, repeat, makespanMs, stretch, lateMs });
+        console.log(
+          `repeat ${repeat}/${params.repeats} ${label(config)}: ${formatFixed(makespanMs / 1000, 3)} s, efficiency ${(bound.lbMs / makespanMs).toFixed(3)}; ` +
+            `timers ${lateMs.toFixed(2)} ms late on average (stretch ${stretch.toFixed(3)})`,
+        );
       }
     }
 
     const makespanOf = (mode: ModeName, stealing: boolean) =>
       median(runs.filter((r) => r.mode === mode && r.stealing === stealing).map((r) => r.makespanMs));
+    // Efficiency against the bound the timers allow: LB with every task as late as the probe's timers.
+    const timerEfficiencyOf = (mode: ModeName, stealing: boolean) =>
+      median(runs.filter((r) => r.mode === mode && r.stealing === stealing).map((r) => (bound.lbMs * r.stretch) / r.makespanMs));
     const rows = MODES.map((mode) => {
       const on = makespanOf(mode, true);
       const off = makespanOf(mode, false);
-      return { mode, on: { makespanMs: on, efficiency: bound.lbMs / on }, off: { makespanMs: off, efficiency: bound.lbMs / off } };
+      return {
+        mode,
+        on: { makespanMs: on, efficiency: bound.lbMs / on, timerEfficiency: timerEfficiencyOf(mode, true) },
+        off: { makespanMs: off, efficiency: bound.lbMs / off, timerEfficiency: timerEfficiencyOf(mode, false) },
+      };
     });
+    const stretch = median(runs.map((r) => r.stretch));
+    const lateMs = median(runs.map((r) => r.lateMs));
 
     console.log('');
     printTable(
-      [`median of ${params.repeats}`, 'stealing on: makespan s', 'efficiency', 'stealing off: makespan s', 'efficiency', 'on / off speedup'],
+      [`median of ${params.repeats}`, 'stealing on: makespan s', 'efficiency', 'vs timer bound', 'stealing off: makespan s', 'efficiency', 'vs timer bound', 'on / off speedup'],
       rows.map((r) => [
         r.mode,
         formatFixed(r.on.makespanMs / 1000, 3),
         r.on.efficiency.toFixed(3),
+        r.on.timerEfficiency.toFixed(3),
         formatFixed(r.off.makespanMs / 1000, 3),
         r.off.efficiency.toFixed(3),
+        r.off.timerEfficiency.toFixed(3),
         formatRatio(ratio(r.off.makespanMs, r.on.makespanMs)),
       ]),
+    );
+    console.log(
+      `\ntimers on this machine, measured by a probe thread sleeping the same timers during every run: ${lateMs.toFixed(2)} ms late each ` +
+        `(median), so every task takes ${((stretch - 1) * 100).toFixed(1)} % longer than its nominal cost and no schedule can reach ` +
+        `efficiency above ${(1 / stretch).toFixed(3)}; "vs timer bound" divides by LB x ${stretch.toFixed(3)} instead of LB.`,
     );
 
     const worstOn = Math.min(...rows.map((r) => r.on.efficiency));
@@ -193,13 +218,27 @@ async function run(values: SuiteValues): Promise<void> {
         slowWorkers: bound.slowWorkers,
         effectiveWorkers: bound.effectiveWorkers,
       },
-      runs: runs.map((r) => ({ mode: r.mode, stealing: r.stealing, repeat: r.repeat, makespanMs: round(r.makespanMs, 1), efficiency: round(bound.lbMs / r.makespanMs, 3) })),
+      timerProbe: {
+        what: 'a thread of the bench process sleeping the same timers one after another during every run: actual / nominal',
+        medianStretch: round(stretch, 4),
+        medianLateMs: round(lateMs, 3),
+        bestEfficiencyTimersAllow: round(1 / stretch, 3),
+      },
+      runs: runs.map((r) => ({
+        mode: r.mode,
+        stealing: r.stealing,
+        repeat: r.repeat,
+        makespanMs: round(r.makespanMs, 1),
+        efficiency: round(bound.lbMs / r.makespanMs, 3),
+        timerStretch: round(r.stretch, 4),
+        efficiencyVsTimerBound: round((bound.lbMs * r.stretch) / r.makespanMs, 3),
+      })),
       medians: Object.fromEntries(
         rows.map((r) => [
           r.mode,
           {
-            stealingOn: { makespanMs: round(r.on.makespanMs, 1), efficiency: round(r.on.efficiency, 3) },
-            stealingOff: { makespanMs: round(r.off.makespanMs, 1), efficiency: round(r.off.efficiency, 3) },
+            stealingOn: { makespanMs: round(r.on.makespanMs, 1), efficiency: round(r.on.efficiency, 3), efficiencyVsTimerBound: round(r.on.timerEfficiency, 3) },
+            stealingOff: { makespanMs: round(r.off.makespanMs, 1), efficiency: round(r.off.efficiency, 3), efficiencyVsTimerBound: round(r.off.timerEfficiency, 3) },
           },
         ]),
       ),

@@ -1,5 +1,6 @@
 import { Decoder, Encoder, addExtension } from 'cbor-x';
 import { ActorRef } from './actor-ref.js';
+import { bignumFromBytes, bignumBytes } from './bignum-bytes.js';
 import { NOT_SIMPLE, decodeSimpleArray } from './cbor-fast-decode.js';
 import { encodeSimpleArray } from './cbor-fast-path.js';
 import { ACTOR_ERRORS, RemoteError, SerializationError, type ErrorClass } from './errors.js';
@@ -77,14 +78,9 @@ export function wideBigInt<T>(value: T): T | WideBigInt {
 
 const TWO_64 = 1n << 64n;
 
-function bignumBytes(magnitude: bigint): Buffer {
-  const hex = magnitude.toString(16);
-  return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
-}
-
 function bignumValue(bytes: unknown): bigint {
   if (!(bytes instanceof Uint8Array)) throw new SerializationError('malformed bignum on the wire');
-  return bytes.byteLength === 0 ? 0n : BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`);
+  return bignumFromBytes(bytes);
 }
 
 // The subclass last: cbor-x tries the most recently added extension first, and matches subclasses.

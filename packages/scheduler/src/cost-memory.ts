@@ -27,3 +27,52 @@ export class CostMemory {
     this.costs.set(hash, ms);
   }
 }
+
+/**
+ * One job's run time per packet, as its master or agent sees it. Starts from the cost remembered
+ * for the function (so the first groups and chunks fit); the job's first measurement replaces that
+ * estimate outright, because a job of the same function may cost far less or more per packet
+ * (`fac` over 0..999 costs a sixth of what it does over 0..2999); later ones are averaged in with
+ * `weight`. `meanMs` is what the memory should keep: the job's own mean over every packet it
+ * measured. The moving average ends on the job's last packets, which for inputs that grow in cost
+ * are its dearest, and remembering that starved the next job's window.
+ */
+export class JobCost {
+  private recent: number | undefined;
+  private measured = false;
+  private totalMs = 0;
+  private packets = 0;
+
+  /** `weight`: the share of a new measurement in the moving average, in (0, 1]. */
+  constructor(private readonly weight: number) {}
+
+  /** Starts from the cost remembered for the function (ignored once the job measured its own, or when undefined). */
+  seed(rememberedMs: number | undefined): void {
+    if (!this.measured && rememberedMs !== undefined) this.recent = rememberedMs;
+  }
+
+  /** The current estimate of one packet's run time in ms: remembered until measured; undefined when neither. */
+  get avgMs(): number | undefined {
+    return this.recent;
+  }
+
+  /** Whether the estimate comes from this job's own runs. */
+  get isMeasured(): boolean {
+    return this.measured;
+  }
+
+  /** Enters `count` packets that ran in `ms` in all (ignored unless count > 0 and ms finite and ≥ 0). */
+  observe(ms: number, count: number): void {
+    if (!(count > 0) || !Number.isFinite(ms) || ms < 0) return;
+    const perPacket = ms / count;
+    this.recent = this.measured && this.recent !== undefined ? (1 - this.weight) * this.recent + this.weight * perPacket : perPacket;
+    this.measured = true;
+    this.totalMs += ms;
+    this.packets += count;
+  }
+
+  /** The mean run time per packet over everything this job measured; undefined before the first measurement. */
+  get meanMs(): number | undefined {
+    return this.packets > 0 ? this.totalMs / this.packets : undefined;
+  }
+}

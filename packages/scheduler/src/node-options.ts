@@ -1,7 +1,7 @@
 import { ActorSystem, InMemoryNetwork, type Clock, type Logger, type Transport } from '@armada/actors';
 import type { DependencyContainer } from 'tsyringe';
 import { NatsTransport, type NatsTransportOptions } from '@armada/transport-nats';
-import { NearFirstPolicy } from './stealing/near-first.js';
+import { RandomHalfPolicy } from './stealing/random-half.js';
 import type { StealPolicy } from './stealing/steal-policy.js';
 import { SCHEDULER_ERRORS } from './errors.js';
 import { SchedulerTokens } from './tokens.js';
@@ -32,7 +32,11 @@ export interface NodeOptions {
   random?: () => number;
   /** Makes the executors Workers run packets on; default one `worker_thread` each. */
   executors?: ExecutorFactory;
-  /** Who idle agents steal from and how much victims give; default `NearFirstPolicy` (own machine first, then random; half the queue). */
+  /**
+   * Who idle agents steal from within each group of a round, and how much victims give; default
+   * `RandomHalfPolicy` (a random peer; half of what the victim can spare). The order of the groups
+   * (hinted victims, the last giver, the own machine's agents, then remote ones) is the agent's.
+   */
   stealPolicy?: StealPolicy;
   /** Parent of the node's DI container, e.g. one with your own `PlacementTokens.Registry`. */
   container?: DependencyContainer;
@@ -60,7 +64,7 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   const executors: ExecutorFactory = options.executors ?? ((o) => new ThreadExecutor(o));
   system.container.register(SchedulerTokens.Random, { useValue: random });
   system.container.register(SchedulerTokens.ExecutorFactory, { useValue: executors });
-  system.container.register(SchedulerTokens.StealPolicy, { useValue: options.stealPolicy ?? new NearFirstPolicy(system.node, random) });
+  system.container.register(SchedulerTokens.StealPolicy, { useValue: options.stealPolicy ?? new RandomHalfPolicy(random) });
   system.container.register(SchedulerTokens.StatsSource, { useValue: options.stats ?? osStats });
   const nats = () => (transport instanceof NatsTransport ? transport.connection : undefined);
   system.container.register(SchedulerTokens.NatsConnection, { useValue: nats });

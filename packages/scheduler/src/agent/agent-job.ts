@@ -2,6 +2,7 @@ import { wideBigInt } from '@armada/actors/internal';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { MachineId } from '../ids.js';
 import type { JobHeader, PacketBatch } from '../packet.js';
+import { JobCost } from '../cost-memory.js';
 import type { ResultOutbox } from './result-outbox.js';
 
 /** One job as an agent knows it. */
@@ -13,8 +14,8 @@ export interface AgentJob {
   readonly holding: Set<number>;
   /** Packets given to thieves and not yet released by the master: index → (entry, thief's machine, when lent). */
   readonly lent: Map<number, { entry: Entry; thief: MachineId; since: number }>;
-  /** Average run time of one packet, in milliseconds (undefined until measured). */
-  avgMs: number | undefined;
+  /** Run time of one packet here: remembered for the function until measured (see `JobCost`). */
+  readonly cost: JobCost;
   lastChunk: number;
   /** Results not yet sent to the master, and when the first of them came in. */
   unsent: { indices: number[]; values: unknown[]; ms: number; since: number } | undefined;
@@ -31,7 +32,7 @@ export interface Entry {
 
 /** A job the agent has just heard of (from an assign or a grant), holding nothing yet. */
 export function newAgentJob(header: JobHeader): AgentJob {
-  return { header, master: header.master.address.node, def: undefined, holding: new Set(), lent: new Map(), avgMs: undefined, lastChunk: 1, unsent: undefined };
+  return { header, master: header.master.address.node, def: undefined, holding: new Set(), lent: new Map(), cost: new JobCost(0.5), lastChunk: 1, unsent: undefined };
 }
 
 /**

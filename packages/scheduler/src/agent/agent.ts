@@ -120,6 +120,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
         this.outbox.ack(msg.seq);
         if (!msg.known) this.drop((job) => job.header.id === msg.job);
         return undefined;
+      case 'results-acks':
+        for (const seq of msg.seqs) this.outbox.ack(seq);
+        return undefined;
       case 'lent-lost':
         this.reclaim((job, loan) => job.master === msg.master && loan.thief === msg.machine);
         break;
@@ -194,7 +197,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     // A time limit is per packet: such packets run alone, so the limit and the stop hit only one.
     if (head.suspect || head.job.header.taskTimeoutMs !== undefined) return chunk;
     const job = head.job;
-    const size = chunkSize(job.avgMs, job.lastChunk, this.settings, job.header.stealable && this.peers.length > 0 ? this.queue.length : undefined);
+    const size = chunkSize(job.cost.avgMs, job.lastChunk, this.settings, job.header.stealable && this.peers.length > 0 ? this.queue.length : undefined);
     while (chunk.length < size) {
       const next = this.queue.at(0);
       if (next === undefined || next.job !== job || next.suspect) break;
@@ -223,9 +226,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
       return;
     }
     const { outcomes, ms } = outcome;
-    const perPacket = ms / chunk.length;
-    job.avgMs = job.avgMs === undefined ? perPacket : 0.5 * job.avgMs + 0.5 * perPacket;
-    this.costs.remember(job.header.fn, job.avgMs);
+    job.cost.observe(ms, chunk.length);
+    this.costs.remember(job.header.fn, job.cost.meanMs);
     if (!this.jobs.has(job.header.id)) return; // cancelled while running
     const indices: number[] = [];
     const values: unknown[] = [];
@@ -415,9 +417,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
         job = newAgentJob(batch.job);
-        job.avgMs = this.costs.get(batch.job.fn);
+        job.cost.seed(this.costs.get(batch.job.fn));
         // A known cost needs no cautious growth from one packet.
-        if (job.avgMs !== undefined) job.lastChunk = this.settings.maxChunk;
+        if (job.cost.avgMs !== undefined) job.lastChunk = this.settings.maxChunk;
         this.jobs.set(batch.job.id, job);
       }
       job.def ??= this.definitions.definitions.get(batch.job.fn) ?? this.knownDef(batch.job.fn);

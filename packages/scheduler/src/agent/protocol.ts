@@ -27,7 +27,7 @@ import type { JobId, MachineId } from '../ids.js';
 import type { PacketBatch } from '../packet.js';
 
 /** Every message an agent accepts: from masters and peers over the wire, and from its machine. */
-export type AgentMsg = Assign | Steal | Grant | Release | ResultsAck | LentLost | DropJob | MasterGone | SetPeers | WorkHint | Report;
+export type AgentMsg = Assign | Steal | Grant | Release | ResultsAck | ResultsAcks | LentLost | DropJob | MasterGone | SetPeers | WorkHint | Report;
 
 /** Packets placed on this agent by a master, or (with no batches) a definition it asked for. */
 export interface Assign {
@@ -72,6 +72,12 @@ export interface ResultsAck {
   readonly job: JobId;
   readonly seq: number;
   readonly known: boolean;
+}
+
+/** The master has the `results` messages `seqs` of jobs it runs (acknowledgements gathered for up to `ackDelayMs`). */
+export interface ResultsAcks {
+  readonly type: 'results-acks';
+  readonly seqs: readonly number[];
 }
 
 /** From the machine: a master declared `machine` dead; queue again what was lent to it for that master. */

@@ -3,6 +3,7 @@ import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
 import type { JobHeader } from '../packet.js';
 import type { PlacementStrategy } from '../placement/placement-strategy.js';
+import { JobCost } from '../cost-memory.js';
 import { InFlightBook } from './in-flight-book.js';
 import type { AgentSlot } from './membership.js';
 
@@ -58,8 +59,8 @@ export class Job {
   done = 0;
   /** Results that arrived for a packet already answered, and were dropped. */
   duplicates = 0;
-  /** Average run time of one packet in milliseconds, from the results so far. */
-  avgMs: number | undefined;
+  /** Run time of one packet: remembered for the function until the first results, then measured (see `JobCost`). */
+  readonly cost = new JobCost(0.3);
   settled = false;
   /** A health round for this job's next placement pass is running. */
   healthPending = false;
@@ -83,6 +84,12 @@ export class Job {
     });
     if (Array.isArray(inputs)) this.array = inputs;
     else this.iterator = inputs[Symbol.iterator]();
+  }
+
+  /** Number of inputs, once known (at once for arrays, at the end for other iterables). */
+  /** Average run time of one packet in milliseconds (see `cost`). */
+  get avgMs(): number | undefined {
+    return this.cost.avgMs;
   }
 
   /** Number of inputs, once known (at once for arrays, at the end for other iterables). */

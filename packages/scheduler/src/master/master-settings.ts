@@ -31,6 +31,12 @@ export interface MasterSettings {
    * everyone steals from everyone.
    */
   readonly peerMachines: number;
+  /**
+   * Acknowledgements of results wait up to this long and go to each agent in one message (see
+   * `AckBatcher`); keep it well below the agents' `resultResendMs`. 0 acknowledges every results
+   * message at once.
+   */
+  readonly ackDelayMs: number;
 }
 
 /** The defaults master settings are merged over. */
@@ -44,4 +50,5 @@ export const MASTER_DEFAULTS: MasterSettings = {
   maxGroup: 1024,
   groupsPerAgent: 4,
   peerMachines: 8,
+  ackDelayMs: 20,
 };

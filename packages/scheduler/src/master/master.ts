@@ -19,9 +19,10 @@ import { PlacementPass, type PlacementEvent } from './placement-pass.js';
 import { reconcile, reconcileIdle } from './reconcile.js';
 import { acceptResults, recordMove } from './result-book.js';
 import { WorkHint } from './work-hint.js';
+import { AckBatcher } from './ack-batcher.js';
 
 /** The master's own timers and the end of its health rounds; never on the wire. */
-type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
+type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'flush-acks' } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
 
 /**
  * The master (see `protocol.ts`): tracks membership from registrations and heartbeats, places
@@ -53,6 +54,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private readonly hint = new WorkHint();
   private malformed: RateLimitedWarning | undefined;
   private readonly placement: PlacementPass;
+  private readonly acks: AckBatcher;
 
   constructor(
     @inject(SchedulerTokens.MasterSettings) private readonly settings: MasterSettings,
@@ -69,6 +71,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         this.finish(job);
       },
     }, this.shipped);
+    this.acks = new AckBatcher(clock, settings.ackDelayMs, () => this.self.tell({ type: 'flush-acks' }));
   }
 
   override preStart(): void {
@@ -78,6 +81,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
 
   override postStop(): void {
     if (this.tickTimer !== undefined) this.clock.clearTimeout(this.tickTimer);
+    this.acks.close();
     for (const job of [...this.jobs.values()]) this.fail(job, new ClusterClosedError());
     for (const [w, timer] of this.waiters) {
       this.clock.clearTimeout(timer);
@@ -122,6 +126,9 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         return undefined;
       case 'submit':
         this.submit(msg.job);
+        return undefined;
+      case 'flush-acks':
+        this.acks.flush();
         return undefined;
       case 'tick':
         this.tick(msg.at);
@@ -344,7 +351,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   // --- jobs ---
 
   private submit(job: Job): void {
-    job.avgMs ??= this.costs.get(job.fn.hash);
+    job.cost.seed(this.costs.get(job.fn.hash));
     job.header = {
       id: job.id,
       master: this.self,
@@ -372,9 +379,12 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   private results(msg: Results): void {
     this.members.heard(msg.machine, this.clock.now());
     const job = this.jobs.get(msg.job);
-    // Acknowledged whatever happens next, so the agent stops sending it; a job gone is said so.
-    msg.agent.tell({ type: 'results-ack', job: msg.job, seq: msg.seq, known: job !== undefined } satisfies AgentMsg);
-    if (job === undefined) return;
+    // Acknowledged whatever happens next, so the agent stops sending it; a job gone is said so at once.
+    if (job === undefined) {
+      msg.agent.tell({ type: 'results-ack', job: msg.job, seq: msg.seq, known: false } satisfies AgentMsg);
+      return;
+    }
+    this.acks.add(msg.agent, msg.seq);
     const before = job.done;
     const failed = acceptResults(job, msg, (id) => this.members.get(id)?.name);
     const agent = msg.agent.toString();
@@ -412,7 +422,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   /** Closes the books of a settled job and tells the machines to drop what is left of it. */
   private finish(job: Job): void {
     this.jobs.delete(job.id);
-    this.costs.remember(job.fn.hash, job.avgMs);
+    this.costs.remember(job.fn.hash, job.cost.meanMs);
     for (const timer of job.timers) this.clock.clearTimeout(timer);
     if (job.noMachinesTimer !== undefined) this.clock.clearTimeout(job.noMachinesTimer);
     for (const entry of job.inFlight.values()) entry.slot.outstanding--;

@@ -21,7 +21,8 @@
  *    copy, whoever sends it. Re-sending and re-placing are therefore always safe; they may only
  *    cost a packet running twice.
  * 2. Results are acknowledged: every `results` carries the agent and a sequence number, and the
- *    master answers `results-ack` (also for jobs it no longer knows, saying so). An agent keeps
+ *    master acknowledges it, gathered per agent into one `results-acks` within `ackDelayMs`, or
+ *    at once with `results-ack` for a job it no longer knows, saying so. An agent keeps
  *    what is not acknowledged, reports it as held, and sends it again on each heartbeat after
  *    `resultResendMs`.
  * 3. Reconciliation: each heartbeat (numbered; stale and duplicate ones are not reconciled) lists

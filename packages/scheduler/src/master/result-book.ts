@@ -27,10 +27,7 @@ export function answered(job: Job, index: number): boolean {
  */
 export function acceptResults(job: Job, msg: Results, machineName?: (id: Results['machine']) => string | undefined): Error | undefined {
   const count = msg.indices.length + (msg.failures?.length ?? 0);
-  if (count > 0 && msg.ms >= 0) {
-    const perPacket = msg.ms / count;
-    job.avgMs = job.avgMs === undefined ? perPacket : 0.7 * job.avgMs + 0.3 * perPacket;
-  }
+  job.cost.observe(msg.ms, count);
   // Thread deaths the agent retried count against maxRetries here too, should the machine die next.
   for (const [index, attempts] of msg.attempts ?? []) {
     const entry = job.inFlight.get(index);

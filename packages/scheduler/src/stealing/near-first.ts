@@ -12,6 +12,11 @@ import type { StealPeer, StealPolicy } from './steal-policy.js';
  * uniformly random victim sends most of those requests over the network (on 4 machines x 4
  * agents, 12 of 15 peers are remote).
  *
+ * @deprecated The agent asks its own machine's agents before remote ones whatever the policy (see
+ * the steal rounds in the scheduler README), and calls `victim` with all-local or all-remote
+ * candidates only, so this policy chooses exactly as `RandomHalfPolicy` does. Kept so code that
+ * names it still builds; use `RandomHalfPolicy` (the default).
+ *
  * `victim` returns a peer for every non-empty list (undefined only for an empty one): attempts
  * `0 .. locals - 1` go to the thief's own machine's agents, later ones to any peer. Stateless, so
  * the agents of a machine can share one instance. Randomness is injected (`random`, returning

@@ -8,7 +8,10 @@ export interface StealPeer {
 
 /**
  * Decides who an idle agent steals from and how much a victim gives away. Both calls are pure
- * choices; the agents do the transfer, which is transactional either way.
+ * choices; the agents do the transfer, which is transactional either way. The agent asks in
+ * rounds, each peer at most once a round, in groups: the victims the masters hint at, the peer
+ * that last gave work, its own machine's agents, then remote agents (a bounded number); `victim`
+ * chooses within the group at hand, so `peers` are all of one machine's side or the other.
  */
 export interface StealPolicy {
   /**

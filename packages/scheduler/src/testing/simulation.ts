@@ -60,7 +60,7 @@ export interface SimulationOptions {
    * `() => new RoundRobinPlacement(mulberry32(seed))` under `round-robin` to make it reproducible.
    */
   readonly placements?: PlacementRegistry;
-  /** Makes each machine's steal policy from that machine's seeded randomness; default `NearFirstPolicy`. */
+  /** Makes each machine's steal policy from that machine's seeded randomness; default `RandomHalfPolicy`. */
   readonly stealPolicy?: (random: () => number) => StealPolicy;
   /** Defaults for every `dmap` of the cluster. */
   readonly defaults?: DmapOptions;

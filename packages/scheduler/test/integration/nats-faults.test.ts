@@ -75,6 +75,7 @@ async function realMessages(master: string, machines: readonly string[]): Promis
     a.tell({ type: 'steal', id: 1, thief: agent, machine: 'nobody', masters: [] });
     a.tell({ type: 'release', job, indices: [7] });
     a.tell({ type: 'results-ack', job, seq: 1, known: false });
+    a.tell({ type: 'results-acks', seqs: [1, 2] });
   }
   await system.terminate();
   return capture.captured;
