@@ -30,12 +30,15 @@ export class CostMemory {
 
 /**
  * One job's run time per packet, as its master or agent sees it. Starts from the cost remembered
- * for the function (so the first groups and chunks fit); the job's first measurement replaces that
- * estimate outright, because a job of the same function may cost far less or more per packet
- * (`fac` over 0..999 costs a sixth of what it does over 0..2999); later ones are averaged in with
- * `weight`. `meanMs` is what the memory should keep: the job's own mean over every packet it
- * measured. The moving average ends on the job's last packets, which for inputs that grow in cost
- * are its dearest, and remembering that starved the next job's window.
+ * for the function (so the first groups and chunks fit). A job of the same function may cost far
+ * less or more per packet (`fac` over 0..999 costs a sixth of what it does over 0..2999), so the
+ * first measurement is not averaged in with a small weight; but it is one chunk's worth, and the
+ * first packets of a job may be its cheapest, so it does not replace the remembered cost either:
+ * the estimate becomes their geometric mean (costs are scales; a 20x error becomes 4.5x at once).
+ * Later measurements are averaged in with `weight`. `meanMs` is what the memory should keep: the
+ * job's own mean over every packet it measured. The moving average ends on the job's last
+ * packets, which for inputs that grow in cost are its dearest, and remembering that starved the
+ * next job's window.
  */
 export class JobCost {
   private recent: number | undefined;
@@ -65,7 +68,9 @@ export class JobCost {
   observe(ms: number, count: number): void {
     if (!(count > 0) || !Number.isFinite(ms) || ms < 0) return;
     const perPacket = ms / count;
-    this.recent = this.measured && this.recent !== undefined ? (1 - this.weight) * this.recent + this.weight * perPacket : perPacket;
+    if (this.recent === undefined) this.recent = perPacket;
+    else if (this.measured) this.recent = (1 - this.weight) * this.recent + this.weight * perPacket;
+    else this.recent = Math.sqrt(this.recent * perPacket);
     this.measured = true;
     this.totalMs += ms;
     this.packets += count;

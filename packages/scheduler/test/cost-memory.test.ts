@@ -3,19 +3,26 @@ import fc from 'fast-check';
 import { CostMemory, JobCost } from '../src/cost-memory.js';
 
 describe('JobCost', () => {
-  it('starts from the remembered cost, and the first measurement replaces it', () => {
+  it('starts from the remembered cost, and meets the first measurement halfway in scale', () => {
     const cost = new JobCost(0.3);
     expect(cost.avgMs).to.equal(undefined);
     cost.seed(2);
     expect(cost.avgMs).to.equal(2);
     expect(cost.isMeasured).to.equal(false);
     cost.observe(10, 100); // 0.1 ms per packet: the remembered 2 ms was 20 times too high
-    expect(cost.avgMs).to.be.closeTo(0.1, 1e-12);
+    expect(cost.avgMs).to.be.closeTo(Math.sqrt(0.2), 1e-12);
     expect(cost.isMeasured).to.equal(true);
     cost.seed(5); // a late seed does not undo a measurement
-    expect(cost.avgMs).to.be.closeTo(0.1, 1e-12);
+    expect(cost.avgMs).to.be.closeTo(Math.sqrt(0.2), 1e-12);
     cost.observe(20, 10); // 2 ms per packet, weighted 0.3
-    expect(cost.avgMs).to.be.closeTo(0.7 * 0.1 + 0.3 * 2, 1e-12);
+    expect(cost.avgMs).to.be.closeTo(0.7 * Math.sqrt(0.2) + 0.3 * 2, 1e-12);
+  });
+
+  it('takes the first measurement as it is when nothing was remembered', () => {
+    const cost = new JobCost(0.3);
+    cost.seed(undefined);
+    cost.observe(3, 2);
+    expect(cost.avgMs).to.equal(1.5);
   });
 
   it('keeps the mean over every packet measured, not the average of the last ones', () => {

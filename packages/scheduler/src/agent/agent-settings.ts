@@ -40,7 +40,7 @@ export const AGENT_DEFAULTS = {
   stealing: true,
   targetChunkMs: 2,
   maxChunk: 1024,
-  resultFlushMs: 5,
+  resultFlushMs: 10,
   stealTimeoutMs: 1000,
   maxStealBackoffMs: 200,
   maxRemotePerRound: 8,

@@ -449,10 +449,19 @@ export class Agent extends Actor<AgentMsg | Internal> {
   // --- stealing ---
 
   private maybeSteal(): void {
-    const next = this.thief.next(this.peers, this.hint);
+    // A job of its own that allows stealing counts as a running one: the hint that says so may be
+    // lost or late (a machine that has not yet heard of the master drops it), and a thief that
+    // waited for it would idle until the next heartbeat repeats it.
+    const hint = this.hint.running || !this.holdsStealableJob() ? this.hint : { ...this.hint, running: true };
+    const next = this.thief.next(this.peers, hint);
     if (next === undefined) return;
     const request: Steal = { type: 'steal', id: next.id, thief: this.self, machine: this.settings.machine, masters: this.masters };
     next.peer.agent.tell(request);
+  }
+
+  private holdsStealableJob(): boolean {
+    for (const job of this.jobs.values()) if (job.header.stealable) return true;
+    return false;
   }
 
   private granted(msg: Grant): void {

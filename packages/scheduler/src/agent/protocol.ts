@@ -108,12 +108,12 @@ export interface SetPeers {
 
 /**
  * From the machine: what its masters know of queued work in the cluster, merged. While no master
- * runs a job an agent that found nothing in its round over the peers parks (no timers, no
- * messages) until packets, new peers or a hint with `running` wake it. Replaces the previous hint.
+ * runs a job that allows stealing, an idle agent parks without asking anyone (no timers, no
+ * messages) until a hint with `running` wakes it. Replaces the previous hint.
  */
 export interface WorkHint {
   readonly type: 'work-hint';
-  /** Some master has a job with packets not yet answered: empty steal rounds back off and retry. */
+  /** Some master has a job that allows stealing with packets not yet answered: idle agents steal, and empty rounds back off and retry. */
   readonly running: boolean;
   /** Agents with queued packets by the latest heartbeats, deepest first: asked first in a round. */
   readonly victims: readonly PeerInfo[];

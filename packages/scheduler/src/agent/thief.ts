@@ -23,7 +23,8 @@ export const NO_HINT: StealHint = { running: false, victims: [] };
  * hinted victims, the peer that last gave work, the peers of the agent's own machine (in-process,
  * no network), then at most `maxRemotePerRound` others, each group in the steal policy's order.
  *
- * A round that finds nothing ends in a pause while the hint says a job runs (exponential, 1 ms
+ * While the hint says no job that allows stealing runs, the thief does not start a round at all.
+ * A round that finds nothing ends in a pause while the hint says one runs (exponential, 1 ms
  * doubling up to `maxStealBackoffMs`), and otherwise parks the thief: no timer, no message, until
  * {@link reset} (packets came, peers changed, a hint says work runs). So an idle fleet is silent
  * and a busy one keeps looking. Timers call `wake(id)` (`BACKOFF_OVER` for the end of a pause),
@@ -69,6 +70,14 @@ export class Thief {
    */
   next(peers: readonly PeerInfo[], hint: StealHint): { readonly id: number; readonly peer: PeerInfo } | undefined {
     if (!this.settings.stealing || this.pending !== undefined || this.pause !== undefined || this.parked || peers.length === 0) return undefined;
+    if (!hint.running) {
+      // No job that allows stealing runs: a round could only come back empty. Without this, a job
+      // with stealing off (round-robin, W3) had its idle agents send ~8,000 steal requests a
+      // second, each new packet starting a fresh round.
+      this.newRound();
+      this.parked = true;
+      return undefined;
+    }
     let peer = this.pick(peers, hint);
     if (peer === undefined) {
       // The round is over and found nothing.

@@ -67,7 +67,7 @@ export interface WorkHints {
   readonly master: string;
   /** Increases with every change of the master's hint; heartbeats echo it (`hintVersion`). */
   readonly version: number;
-  /** The master has a job with packets not yet answered. */
+  /** The master has a job that allows stealing (`stealing: true`) with packets not yet answered. */
   readonly running: boolean;
   /** Agents whose latest heartbeat showed queued packets, deepest first (a few at most). */
   readonly victims: PeerInfo[];

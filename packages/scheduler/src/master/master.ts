@@ -326,9 +326,15 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
    */
   private refreshHint(): void {
     const wasRunning = this.hint.running;
-    if (!this.hint.update(this.members.all(), this.jobs.size > 0) || this.hint.running === wasRunning) return;
+    if (!this.hint.update(this.members.all(), this.stealableJobRuns()) || this.hint.running === wasRunning) return;
     const msg = this.hint.message(this.context.system.node);
     for (const member of this.members.all()) member.ref.tell(msg);
+  }
+
+  /** Whether a job that allows stealing runs: only then is an idle agent's steal request worth a message. */
+  private stealableJobRuns(): boolean {
+    for (const job of this.jobs.values()) if (job.options.stealing) return true;
+    return false;
   }
 
   private hello(): void {

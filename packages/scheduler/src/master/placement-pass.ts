@@ -98,8 +98,11 @@ export class PlacementPass {
         const timed = timedGroupSize(job.avgMs, this.settings);
         const unread = job.unread;
         const group = groupSize(timed, agents, unread === undefined ? undefined : unread + job.again.size);
-        const room = windowSize(agents, timed, this.settings.groupsPerAgent, job.options.maxInFlight, transit) - job.inFlight.size;
-        if (room <= 0) break;
+        const window = windowSize(agents, timed, this.settings.groupsPerAgent, job.options.maxInFlight, transit);
+        const room = window - job.inFlight.size;
+        // Tops up in whole groups: filling every bit of room sent one small assign per results
+        // message (a third of a small-packet job's messages). Packets to place again do not wait.
+        if (room <= 0 || (room < Math.min(group, window) && job.again.size === 0)) break;
         let packets: Waiting[];
         try {
           packets = job.take(Math.min(group, room));

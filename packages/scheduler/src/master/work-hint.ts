@@ -9,7 +9,7 @@ export const MAX_HINT_VICTIMS = 8;
 const MIN_VICTIM_QUEUED = 2;
 
 /**
- * The master's work hint (see `WorkHints`): whether a job runs, and the agents with the deepest
+ * The master's work hint (see `WorkHints`): whether a job that allows stealing runs, and the agents with the deepest
  * queues by the latest heartbeats. {@link update} recomputes it and bumps the version only when it
  * changed, so an idle master's hint, once every machine has it, costs no message at all.
  */

@@ -59,25 +59,34 @@ describe('Thief', () => {
     expect(t.next(peers, RUNNING)).to.not.equal(undefined);
   });
 
-  it('with no job running parks after one empty round: no timer, no request, until reset', async () => {
+  it('with no job that allows stealing running parks at once: no round, no timer, no request, until reset', async () => {
     const { clock, woken, t } = thief();
-    expect(asked(t, peers, NO_HINT, 5)).to.deep.equal(['a', 'b']);
-    expect(t.next(peers, NO_HINT)).to.equal(undefined);
+    expect(asked(t, peers, NO_HINT, 5)).to.deep.equal([]);
     expect(t.isParked).to.equal(true);
     expect(clock.pending).to.equal(0);
     await clock.advance(10_000);
     expect(woken).to.deep.equal([]);
     expect(t.next(peers, RUNNING)).to.equal(undefined, 'a hint alone does not unpark; the agent resets');
     t.reset();
-    expect(t.next(peers, NO_HINT)!.peer).to.equal(peers[0]);
+    expect(t.next(peers, NO_HINT)).to.equal(undefined, 'reset, but still no job to steal from');
+    t.reset();
+    expect(t.next(peers, RUNNING)!.peer).to.equal(peers[0]);
+  });
+
+  it('parks after an empty round when the job ends during it', () => {
+    const { clock, t } = thief();
+    expect(asked(t, peers, RUNNING, 2)).to.deep.equal(['a', 'b']);
+    expect(t.next(peers, NO_HINT)).to.equal(undefined);
+    expect(t.isParked).to.equal(true);
+    expect(clock.pending).to.equal(0);
   });
 
   it('asks hinted victims first, then its own machine, then at most maxRemotePerRound others', () => {
     const { t } = thief(1);
     const list = [peer('r1', 'm-r'), peer('r2', 'm-r'), peer('local', 'm-self'), peer('hinted', 'm-h')];
-    expect(asked(t, list, { running: false, victims: ['gone', 'hinted'] }, 10)).to.deep.equal(['hinted', 'local']);
+    expect(asked(t, list, { running: true, victims: ['gone', 'hinted'] }, 10)).to.deep.equal(['hinted', 'local']);
     t.reset();
-    expect(asked(t, list, NO_HINT, 10)).to.deep.equal(['local', 'r1']);
+    expect(asked(t, list, RUNNING, 10)).to.deep.equal(['local', 'r1']);
   });
 
   it('asks the peer that last gave work first in the next round', () => {

@@ -87,6 +87,28 @@ describe('a quiet idle fleet (simulated)', function () {
     }
   });
 
+  it('sends no steal request while the only job running does not allow stealing, and steals at once for one that does', async () => {
+    for (const seed of [1, 2]) {
+      const count = { requests: 0 };
+      const batches: BatchEvent[] = [];
+      const sim = await start({ seed, cost: () => 5 }, count, batches);
+      try {
+        // Every packet on machine-0/agent-0, stealing off: five agents idle for the whole job.
+        const out = await sim.run(sim.cluster.dmap((x: number) => x, range(40), { mode: 'only-first', stealing: false }));
+        expect(out).to.deep.equal(range(40));
+        expect(count.requests, `seed ${seed}: steal requests during a job with stealing off`).to.equal(0);
+        expect(new Set(batches.map((b) => b.executor))).to.deep.equal(new Set(['machine-0/agent-0']));
+        // The same job with stealing on: the idle agents take part.
+        batches.length = 0;
+        await sim.run(sim.cluster.dmap((x: number) => x, range(40), { mode: 'only-first', stealing: true }));
+        expect(count.requests).to.be.greaterThan(0);
+        expect(new Set(batches.map((b) => b.executor)).size, `seed ${seed}: agents that ran packets`).to.be.greaterThan(1);
+      } finally {
+        await sim.close();
+      }
+    }
+  });
+
   it('heartbeats alone: about one and a half messages per machine per interval without loss', async () => {
     const count = { requests: 0 };
     const sim = await start({ seed: 7 }, count);
