@@ -22,16 +22,18 @@
  * defaults, 1.281 s with uniform workers. No mode can be more than baseline / LB faster than the
  * baseline; the table prints that bound.
  *
- * Which mode wins and why: with the slow workers, `low-latency` with stealing, 1.78-1.89x the
- * baseline on processes (six runs on a shared host) and 1.87x in the simulation, where
- * round-robin with stealing ties with it; every mode with stealing clears 1.3x. The baseline
- * loses to the slow workers, not to the distance: round-robin gives every agent the same count,
- * so the four slow agents get 25 % of the packets at half speed and finish at about 2x LB (3 s).
+ * Which mode wins and why: with the slow workers, `low-latency`. On processes it was the best
+ * mode in every run (medians of 3-6 on a shared host): with stealing 1.67-1.89x the baseline,
+ * without stealing within noise of that (1.70x in the last run, where it came first). In the
+ * simulation it wins with stealing (1.90x), level with round-robin with stealing (1.87x), and
+ * without stealing trails (1.66x). Every mode with stealing clears 1.3x. The baseline loses to
+ * the slow workers, not to the distance: round-robin gives every agent the same count, so the
+ * four slow agents get 25 % of the packets at half speed and finish at about 2x LB (2.7-3.1 s).
  * `low-latency` places each packet on the agent with the fewest outstanding, and a slow agent
- * drains its share half as fast, so it gets about 16 % of the packets without any stealing
- * (speed-proportional is 1/7, 14 %) and stealing has little left to fix (30-55 packets moved
- * on processes, 50 in the simulation). Round-robin with stealing reaches the same split only by
- * stealing 2-3x as many packets, each move starting once a thief ran dry: level with it in the
+ * drains its share half as fast, so it gets about 15 % of the packets without any stealing
+ * (speed-proportional is 1/7, 14 %) and stealing has little left to fix (30-55 packets moved on
+ * processes, 50-70 in the simulation). Round-robin with stealing reaches the same split only by
+ * stealing 2-3x as many packets, each move starting once a thief ran dry: level in the
  * simulation, 6-19 % behind on processes. Near and far do not decide it: every mode, the
  * baseline included, runs about half the packets on the far machines (the master lets
  * `ceil(rtt / packet time)` more packets per far agent be in flight, so 20 ms links are hidden),
@@ -39,14 +41,13 @@
  * of equal free memory too, but its passes wait for health rounds every machine answers, the far
  * ones included, so it trails slightly.
  *
- * Stealing is the safety net of `low-latency` here, not its engine: without it, it is within a
- * few per cent of the winner in most runs, but a job's first measured cost replaces the cost
- * remembered from earlier jobs of the function, and this job's first results are its cheapest
- * packets (1-2 ms against a mean of 20.5). The master then sizes its window for ~1 ms packets
- * (about 970 packets instead of about 90) and can place nearly the whole job at once, evenly, as
- * round-robin would; one run in five looked like that: 3.5 s, 25 % on the slow agents. In the
- * simulation (one `dmap` per fresh cluster) it does not show; repeated jobs in one cluster do
- * (2.05 s against at most 1.73 s before that rule).
+ * This job's first results are its cheapest packets (1-2 ms against a mean of 20.5), so the
+ * master's cost estimate matters: while a job's first measurement replaced the cost remembered
+ * from earlier jobs, the master could size its window for ~1 ms packets (about 970 packets
+ * instead of about 90) and place nearly the whole job at once, evenly, as round-robin would; one
+ * `low-latency` run without stealing in five took 3.5 s with 25 % on the slow agents. Meeting the
+ * remembered cost halfway in scale, as the master does now, keeps it off (repeated jobs in one
+ * simulated cluster: 2.05 s then, 1.59-1.72 s now).
  *
  * With uniform workers (`--slow-fraction 0`) the bound is baseline / LB = 1.19x in the simulation
  * and about 1.24x on processes, so 1.3x is out of reach by construction there; the best modes
