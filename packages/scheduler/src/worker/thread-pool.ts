@@ -149,8 +149,7 @@ export class ThreadPool {
     if (this.starting !== undefined || this.closed) return;
     let leftMs = 0;
     for (const job of this.jobs) leftMs += job.leftMs ?? 0;
-    const runners = this.slots.filter((s) => s.ready).length + (this.inline.size > 0 ? 1 : 0);
-    if (leftMs > 0 && leftMs / Math.max(1, runners) >= this.settings.payoff * this.bootMs) this.startNext();
+    if (leftMs > 0 && leftMs / Math.max(1, this.runners) >= this.settings.payoff * this.bootMs) this.startNext();
   }
 
   /** True when every thread is up. */
