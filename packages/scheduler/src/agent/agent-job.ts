@@ -19,6 +19,8 @@ export interface AgentJob {
   lastChunk: number;
   /** Results not yet sent to the master, and when the first of them came in. */
   unsent: { indices: number[]; values: unknown[]; ms: number; since: number } | undefined;
+  /** The agent's count of "no job to steal from" hints when it heard of this job (see `Agent.holdsStealableJob`). */
+  readonly quietHints: number;
 }
 
 export interface Entry {
@@ -31,8 +33,8 @@ export interface Entry {
 }
 
 /** A job the agent has just heard of (from an assign or a grant), holding nothing yet. */
-export function newAgentJob(header: JobHeader): AgentJob {
-  return { header, master: header.master.address.node, def: undefined, holding: new Set(), lent: new Map(), cost: new JobCost(0.5), lastChunk: 1, unsent: undefined };
+export function newAgentJob(header: JobHeader, quietHints = 0): AgentJob {
+  return { quietHints, header, master: header.master.address.node, def: undefined, holding: new Set(), lent: new Map(), cost: new JobCost(0.5), lastChunk: 1, unsent: undefined };
 }
 
 /**

@@ -55,6 +55,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private masters: string[] = [];
   private readonly thief: Thief;
   private hint: StealHint = NO_HINT;
+  /** Work hints received that said no job to steal from runs (see `holdsStealableJob`). */
+  private quietHints = 0;
   private malformed: RateLimitedWarning | undefined;
   /** Masters heard of through assigns and grants, by node, with the highest assign `seq` received. */
   private readonly knownMasters = new Map<string, { readonly ref: JobHeader['master']; lastSeq: number }>();
@@ -139,6 +141,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
         break;
       case 'work-hint':
         this.hint = { running: msg.running, victims: msg.victims.map((v) => v.agent.toString()) };
+        if (!msg.running) this.quietHints++;
         // A parked thief looks again only when a job runs; a searching one just gets better targets.
         if (msg.running && this.thief.isParked) this.thief.reset();
         break;
@@ -416,7 +419,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     for (const batch of batches) {
       let job = this.jobs.get(batch.job.id);
       if (job === undefined) {
-        job = newAgentJob(batch.job);
+        job = newAgentJob(batch.job, this.quietHints);
         job.cost.seed(this.costs.get(batch.job.fn));
         // A known cost needs no cautious growth from one packet.
         if (job.cost.avgMs !== undefined) job.lastChunk = this.settings.maxChunk;
@@ -459,8 +462,13 @@ export class Agent extends Actor<AgentMsg | Internal> {
     next.peer.agent.tell(request);
   }
 
+  /**
+   * Whether the agent knows of a job that allows stealing and no hint since said that none runs.
+   * A job is forgotten only when its master says so (a `drop-job` that may be lost), so knowing it
+   * is not enough: once a "none runs" hint came after it, the hint decides.
+   */
   private holdsStealableJob(): boolean {
-    for (const job of this.jobs.values()) if (job.header.stealable) return true;
+    for (const job of this.jobs.values()) if (job.header.stealable && job.quietHints === this.quietHints) return true;
     return false;
   }
 
