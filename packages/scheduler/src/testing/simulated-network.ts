@@ -18,6 +18,25 @@ export interface SimulatedNetworkOptions {
   readonly lossRate?: number;
   /** Probability (0..1) that any one message or reply is delivered twice. Default 0. */
   readonly duplicateRate?: number;
+  /**
+   * Called with each message or reply as it is handed to its target, in delivery order (not for
+   * lost, dropped or undeliverable ones), to record a run: the same seed gives the same calls.
+   */
+  readonly onDeliver?: (delivery: Delivery) => void;
+}
+
+/** A message or reply a {@link SimulatedNetwork} hands to its target. */
+export interface Delivery {
+  /** The simulated time it arrives at. */
+  readonly at: number;
+  /** The sender. */
+  readonly from: NodeId;
+  /** The target. */
+  readonly to: NodeId;
+  /** Whether it is a reply to an ask (else an envelope). */
+  readonly reply: boolean;
+  /** The encoded bytes, as sent; do not change them. */
+  readonly data: Uint8Array;
 }
 
 /**
@@ -105,6 +124,7 @@ export class SimulatedNetwork {
   private duplicateRate: number;
   private readonly outages: Outage[] = [];
   private readonly linkDelayMs: ((from: NodeId, to: NodeId) => number | undefined) | undefined;
+  private readonly onDeliver: ((delivery: Delivery) => void) | undefined;
   private seq = 0;
   private counts = { sent: 0, delivered: 0, dropped: 0, undeliverable: 0, lost: 0, duplicated: 0 };
 
@@ -124,6 +144,7 @@ export class SimulatedNetwork {
     this.maxDelayMs = o.maxDelayMs;
     this.random = options.random ?? mulberry32(o.seed);
     this.linkDelayMs = options.linkDelayMs;
+    this.onDeliver = options.onDeliver;
   }
 
   /** The nodes on the network now. */
@@ -272,6 +293,7 @@ export class SimulatedNetwork {
       return;
     }
     this.counts.delivered++;
+    this.onDeliver?.({ at: parcel.at, from: parcel.from, to: parcel.to, reply: parcel.reply, data: parcel.data });
     if (parcel.reply) target.onReply(parcel.correlationId!, parcel.data);
     else target.onMessage(parcel.data);
   }

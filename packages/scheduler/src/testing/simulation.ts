@@ -36,6 +36,8 @@ export interface SimulationOptions {
   readonly duplicateRate?: number;
   /** Fixed delays per link (`master`, `machine-<i>`), instead of the random ones; see `SimulatedNetworkOptions`. */
   readonly linkDelayMs?: SimulatedNetworkOptions['linkDelayMs'];
+  /** Called with each message as the network delivers it (see `SimulatedNetworkOptions`), to record or fingerprint a run. */
+  readonly onDeliver?: SimulatedNetworkOptions['onDeliver'];
   /** Simulated run time of each packet before the slow-down; default 1 ms. */
   readonly cost?: PacketCost;
   /** Kills a worker's simulated thread when it starts a packet for which this returns true. */
@@ -148,6 +150,7 @@ export class Simulation {
       ...(o.lossRate !== undefined ? { lossRate: o.lossRate } : {}),
       ...(o.duplicateRate !== undefined ? { duplicateRate: o.duplicateRate } : {}),
       ...(o.linkDelayMs !== undefined ? { linkDelayMs: o.linkDelayMs } : {}),
+      ...(o.onDeliver !== undefined ? { onDeliver: o.onDeliver } : {}),
     });
     const executors = SimulatedExecutor.factory(clock, {
       ...(o.cost !== undefined ? { cost: o.cost } : {}),
