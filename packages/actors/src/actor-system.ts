@@ -63,6 +63,11 @@ export interface ActorSystemOptions {
   errors?: readonly ErrorClass[];
   /** Default: {@link SystemClock}. */
   clock?: Clock;
+  /**
+   * Randomness (`() => [0, 1)`) of the generated node id and of the ask correlation ids' prefix.
+   * Default `Math.random`; a seeded one makes the bytes a node sends replay exactly in simulation.
+   */
+  random?: () => number;
   /** Default: {@link ConsoleLogger} at `ARMADA_LOG_LEVEL` (warn). */
   logger?: Logger;
   /** Parent of the system's DI container; default tsyringe's root container. */
@@ -132,7 +137,8 @@ export class ActorSystem implements RefOwner {
 
   private constructor(options: ActorSystemOptions) {
     const name = options.name ?? DEFAULTS.name;
-    this.node = options.nodeId !== undefined ? nodeId(options.nodeId) : randomNodeId(name);
+    const random = options.random ?? Math.random;
+    this.node = options.nodeId !== undefined ? nodeId(options.nodeId) : randomNodeId(name, options.random);
     this.clock = options.clock ?? new SystemClock();
     this.log = options.logger ?? new ConsoleLogger(undefined, name);
     this.transport = options.transport ?? new InMemoryTransport(options.network ?? new InMemoryNetwork());
@@ -141,7 +147,7 @@ export class ActorSystem implements RefOwner {
     this.defaultSupervisor = options.supervisor ?? DEFAULT_SUPERVISOR_STRATEGY;
     this.defaultMailbox = { ...MAILBOX_DEFAULTS, ...options.mailbox };
     this.deadLetters = new DeadLetters(this.log);
-    this.pending = new PendingAsks(this.clock);
+    this.pending = new PendingAsks(this.clock, random);
     this.writer = new EndpointWriter(this.transport, serializer, this.log);
     this.deathWatch = new DeathWatch(this.node, this.cells, this.pending, this.writer, this.askTimeoutMs);
     this.reader = new EndpointReader(serializer, this.resolveRef, this.pending, this.writer, this.deathWatch, {

@@ -32,9 +32,13 @@ export function checkActorName(value: string): string {
   return value;
 }
 
-/** A random node id, unique enough for one cluster. */
-export function randomNodeId(prefix = 'node'): NodeId {
-  return `${prefix}-${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36).slice(-4)}` as NodeId;
+/**
+ * A random node id, unique enough for one cluster. With `random` given (a seeded source), the id
+ * depends on it alone; by default it mixes `Math.random` with the wall clock.
+ */
+export function randomNodeId(prefix = 'node', random?: () => number): NodeId {
+  const tail = random !== undefined ? random().toString(36).slice(2, 6) : Date.now().toString(36).slice(-4);
+  return `${prefix}-${(random ?? Math.random)().toString(36).slice(2, 10)}${tail}` as NodeId;
 }
 
 /** Renders an address as `armada://node/path`. */

@@ -45,10 +45,12 @@ export class PendingAsks {
   private readonly entries = new Map<string, PendingRequest>();
   private readonly deadlines: Deadlines<PendingRequest>;
   /** Keeps ids of systems sharing a process (and of a restarted node) apart. */
-  private readonly prefix = Math.random().toString(36).slice(2, 6);
+  private readonly prefix: string;
   private counter = 0;
 
-  constructor(clock: Clock) {
+  /** `random` (`() => [0, 1)`) draws the prefix of the ids, once. */
+  constructor(clock: Clock, random: () => number = Math.random) {
+    this.prefix = random().toString(36).slice(2, 6);
     this.deadlines = new Deadlines<PendingRequest>(clock, (entry) => {
       if (this.entries.get(entry.id) !== entry) return;
       this.entries.delete(entry.id);

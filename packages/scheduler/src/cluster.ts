@@ -65,7 +65,6 @@ export interface ClusterOptions extends NodeOptions {
   signingKey?: KeyInput;
 }
 
-let jobCounter = 0;
 const cbor = new CborSerializer();
 
 /**
@@ -79,6 +78,15 @@ export class Cluster {
   private readonly running = new Set<Job>();
   /** What machines may fetch from this master by hash: definitions, modules, shared values. */
   private readonly registry = new DefinitionRegistry();
+  /**
+   * Job ids are `<node>-<tag>-<n>`: the tag, drawn from the node's randomness, keeps apart the
+   * jobs of handles that share a node id (a master restarted with a fixed id); the counter is
+   * the handle's own, so a seeded simulation names its jobs the same whatever ran before it.
+   */
+  private readonly jobTag: string;
+  private jobCounter = 0;
+  /** The node's randomness, for job tags. */
+  private readonly random: () => number;
   private objectStore: Promise<SharedObjectStore | undefined> | undefined;
 
   private constructor(
@@ -88,7 +96,10 @@ export class Cluster {
     private readonly placements: PlacementRegistry,
     private readonly defaults: DmapOptions,
     private readonly machines: MachineHandle[],
-  ) {}
+  ) {
+    this.random = system.container.resolve<() => number>(SchedulerTokens.Random);
+    this.jobTag = this.random().toString(36).slice(2, 6);
+  }
 
   /**
    * Starts a master. With `nats` it joins the machines on that server (start them with
@@ -166,7 +177,7 @@ export class Cluster {
     const o = { ...DMAP_DEFAULTS, ...this.defaults, ...options };
     this.registry.definitions.add(def);
     const placement = o.placement ?? this.placements.create(o.mode);
-    const job = new Job(jobId(`${this.system.node}-${(++jobCounter).toString(36)}`), def, inputs, {
+    const job = new Job(jobId(`${this.system.node}-${this.jobTag}-${(++this.jobCounter).toString(36)}`), def, inputs, {
       stealing: o.stealing,
       maxRetries: o.maxRetries,
       retryErrors: o.retryErrors,

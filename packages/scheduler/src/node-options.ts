@@ -28,7 +28,7 @@ export interface NodeOptions {
   clock?: Clock;
   /** Where the node logs; default a `ConsoleLogger` at `ARMADA_LOG_LEVEL`. */
   logger?: Logger;
-  /** Randomness (`() => [0, 1)`) for victims and placement; seed it in simulation. */
+  /** Randomness (`() => [0, 1)`) for victims, placement and ids (node, ask and job ids); seed it in simulation. */
   random?: () => number;
   /** Makes the executors Workers run packets on; default one `worker_thread` each. */
   executors?: ExecutorFactory;
@@ -51,16 +51,17 @@ export async function startNode(name: string, options: NodeOptions): Promise<Act
   // A bad trusted key fails here, before a system exists that would need closing.
   if (options.definitions?.trust !== undefined) trustedKeyFrom(options.definitions.trust);
   const transport = options.transport ?? (options.nats !== undefined ? natsTransport(options.nats, options.logger) : undefined);
+  const random = options.random ?? Math.random;
   const system = await ActorSystem.create({
     name,
     errors: SCHEDULER_ERRORS,
+    random,
     ...(transport !== undefined ? { transport } : { network: options.network ?? new InMemoryNetwork() }),
     ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.container !== undefined ? { container: options.container } : {}),
   });
-  const random = options.random ?? Math.random;
   const executors: ExecutorFactory = options.executors ?? ((o) => new ThreadExecutor(o));
   system.container.register(SchedulerTokens.Random, { useValue: random });
   system.container.register(SchedulerTokens.ExecutorFactory, { useValue: executors });
