@@ -85,7 +85,7 @@ export class Cluster {
    */
   private readonly jobTag: string;
   private jobCounter = 0;
-  /** The node's randomness, for job tags. */
+  /** The node's randomness: job tags and the strategies `placements` makes. */
   private readonly random: () => number;
   private objectStore: Promise<SharedObjectStore | undefined> | undefined;
 
@@ -176,7 +176,7 @@ export class Cluster {
     checkDmapOptions(options);
     const o = { ...DMAP_DEFAULTS, ...this.defaults, ...options };
     this.registry.definitions.add(def);
-    const placement = o.placement ?? this.placements.create(o.mode);
+    const placement = o.placement ?? this.placements.create(o.mode, this.random);
     const job = new Job(jobId(`${this.system.node}-${this.jobTag}-${(++this.jobCounter).toString(36)}`), def, inputs, {
       stealing: o.stealing,
       maxRetries: o.maxRetries,

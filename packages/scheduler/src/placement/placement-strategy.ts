@@ -69,5 +69,9 @@ export interface PlacementStrategy {
   choose(candidates: readonly Candidate[]): Candidate;
 }
 
-/** Makes a fresh strategy instance. */
-export type PlacementStrategyFactory = () => PlacementStrategy;
+/**
+ * Makes a fresh strategy instance. `random` (`() => [0, 1)`) is the randomness of the master that
+ * asks (`Math.random` unless its node was given a seeded one): a strategy that draws from it
+ * replays with a simulation's seed.
+ */
+export type PlacementStrategyFactory = (random: () => number) => PlacementStrategy;

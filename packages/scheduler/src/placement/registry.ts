@@ -29,7 +29,7 @@ export type PlacementStrategyClass = new () => PlacementStrategy;
  */
 export class PlacementRegistry {
   private readonly factories = new Map<string, PlacementStrategyFactory>([
-    [Mode.RoundRobin, () => new RoundRobinPlacement()],
+    [Mode.RoundRobin, (random) => new RoundRobinPlacement(random)],
     [Mode.LowLatency, () => new LowLatencyPlacement()],
     [Mode.ByMemory, () => new ByMemoryPlacement()],
   ]);
@@ -52,12 +52,13 @@ export class PlacementRegistry {
   /**
    * A fresh instance of the strategy registered under `name`. Throws `UnknownStrategyError`, which
    * lists the registered names, when there is none, and `InvalidStrategyError` when the factory returns
-   * something without a `choose` method.
+   * something without a `choose` method. `random` goes to the factory (the built-in round-robin
+   * shuffles with it); default `Math.random`.
    */
-  create(name: ModeName | (string & {})): PlacementStrategy {
+  create(name: ModeName | (string & {}), random: () => number = Math.random): PlacementStrategy {
     const factory = this.factories.get(name);
     if (factory === undefined) throw new UnknownStrategyError(name, this.names());
-    const strategy = factory();
+    const strategy = factory(random);
     if (typeof strategy?.choose !== 'function') throw new InvalidStrategyError(`placement strategy "${name}" has no choose method`);
     return strategy;
   }

@@ -57,9 +57,9 @@ export interface SimulationOptions {
   /** Machine tunables (heartbeat, master timeout, agent settings). */
   readonly machine?: Partial<Omit<MachineSettings, 'name' | 'agents' | 'slow'>>;
   /**
-   * Where `mode` names are looked up; register your strategies here. Default the built-ins, with
-   * round-robin seeded. A registry of yours keeps its own round-robin (on `Math.random`): register
-   * `() => new RoundRobinPlacement(mulberry32(seed))` under `round-robin` to make it reproducible.
+   * Where `mode` names are looked up; register your strategies here. Default the built-ins. Their
+   * round-robin is seeded either way: the registry's factories get the master's seeded randomness
+   * (a strategy of yours that draws from the `random` its factory gets replays too).
    */
   readonly placements?: PlacementRegistry;
   /** Makes each machine's steal policy from that machine's seeded randomness; default `RandomHalfPolicy`. */
@@ -104,9 +104,12 @@ const GiB = 1024 ** 3;
  * until a promise settles, so `await sim.run(sim.cluster.dmap(fn, inputs))` is a `dmap` under
  * delays, reorderings and whatever crashes were scheduled.
  *
- * Reproducible: everything random is derived from `seed`, time is the simulated clock, and each
- * step lets the event loop settle the same way, so the same seed and inputs give the same run.
- * Node ids are fixed (`master`, `machine-<i>`).
+ * Reproducible: everything random is derived from `seed` (delays, losses, victims, placement,
+ * ask and job ids), time is the simulated clock, and each step lets the event loop settle the
+ * same way, so the same seed and inputs give the same run, message for message (`onDeliver`
+ * records them). Node ids are fixed (`master`, `machine-<i>`). Not covered: functions that use
+ * real time or randomness themselves, and module functions (`importFunctionFile`, exported
+ * functions), which machines fetch to disk and import: real I/O that settles when it will.
  */
 export class Simulation {
   private readonly crashed = new Set<number>();
