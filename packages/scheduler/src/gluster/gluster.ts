@@ -72,7 +72,9 @@ export class Gluster {
    * machine registered within `timeoutMs`.
    */
   async addRunner(machineName: string, timeoutMs: number = this.options.runnerTimeoutMs): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
+    // The cluster's clock: real time in production, the simulated one on a simulated cluster.
+    const clock = this.cluster.system.clock;
+    const deadline = clock.now() + timeoutMs;
     for (;;) {
       const view = await this.cluster.view();
       const matches = view.machines.filter((m) => m.name === machineName);
@@ -80,8 +82,8 @@ export class Gluster {
         for (const m of matches) this.runners.add(m.id);
         return;
       }
-      if (performance.now() >= deadline) throw new UnknownMachineError(machineName, timeoutMs, view.machines.map((m) => m.name));
-      await new Promise((resolve) => setTimeout(resolve, Math.min(this.options.runnerPollMs, Math.max(0, deadline - performance.now()))));
+      if (clock.now() >= deadline) throw new UnknownMachineError(machineName, timeoutMs, view.machines.map((m) => m.name));
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.min(this.options.runnerPollMs, Math.max(0, deadline - clock.now()))));
     }
   }
 

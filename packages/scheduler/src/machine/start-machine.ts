@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { InvalidArgumentError, type ActorSystem } from '@armada/actors';
+import { InvalidArgumentError, type ActorSystem, type TimerHandle } from '@armada/actors';
 import { machineId, type MachineId } from '../ids.js';
 import { startNode, type NodeOptions } from '../node-options.js';
 import type { DefinitionClient } from '../functions/definition-client.js';
@@ -78,13 +78,14 @@ export async function startMachine(options: MachineOptions = {}): Promise<Machin
         if (closing !== undefined) return { emptied: false, placedAgain: 0, unanswered: 0 };
         // The machine answers by the deadline plus one deregistration round; the guard is for a machine that died meanwhile.
         const guardMs = timeoutMs + settings.masterTimeoutMs + 1_000;
-        let guard: NodeJS.Timeout | undefined;
+        // On the node's clock, so a simulated drain does not race a real timer.
+        let guard: TimerHandle | undefined;
         const report = await new Promise<DrainReport>((done) => {
-          guard = setTimeout(() => done({ emptied: false, placedAgain: 0, unanswered: -1 }), guardMs);
-          guard.unref();
+          guard = system.clock.setTimeout(() => done({ emptied: false, placedAgain: 0, unanswered: -1 }), guardMs);
+          (guard as { unref?: () => void }).unref?.();
           machine.tell({ type: 'drain', timeoutMs, done });
         });
-        clearTimeout(guard);
+        if (guard !== undefined) system.clock.clearTimeout(guard);
         await close();
         return report;
       })()),

@@ -136,4 +136,13 @@ describe('a seeded simulation replays exactly', function () {
       expectSameRun(first, second);
     }
   });
+
+  it('a machine drained in the middle of a round-robin job', async () => {
+    const options: SimulationOptions = { ...FAST, seed: 7, machines: 3, agentsPerMachine: 2, duplicateRate: 0.05, cost: () => 3 };
+    const job = (sim: Simulation) => sim.run(Promise.all([sim.cluster.dmap((x: number) => x - 1, range(40)), sim.drain(1, 10, 500)]));
+    const first = await record(options, job);
+    const second = await record(options, job);
+    expect(JSON.parse(first.results)[1].emptied, 'the drain emptied the machine').to.equal(true);
+    expectSameRun(first, second);
+  });
 });
