@@ -61,7 +61,7 @@ const ACK_AFTER_BEATS = 1.5;
 export class Machine extends Actor<MachineMsg | Internal> {
   private agents: AgentRef[] = [];
   private readonly masters = new Map<string, KnownMaster>();
-  private readonly registering = new Set<string>();
+  private readonly registering = new Map<string, MasterRef>();
   private readonly peersByMaster = new Map<string, PeerInfo[]>();
   private readonly hintsByMaster = new Map<string, WorkHints>();
   private beat: TimerHandle | undefined;
@@ -131,21 +131,11 @@ export class Machine extends Actor<MachineMsg | Internal> {
         if (this.draining === undefined) this.register(msg.master);
         return undefined;
       case 'registered':
-        this.registering.delete(msg.master.address.node);
-        this.lapsed.delete(msg.master.address.node);
-        {
-          const before = this.masters.get(msg.master.address.node);
-          this.masters.set(msg.master.address.node, {
-            ref: msg.master,
-            lastAck: this.clock.now(),
-            peersVersion: before?.peersVersion ?? 0,
-            hintVersion: before?.hintVersion ?? 0,
-          });
-        }
-        this.context.log.info('registered with master', { machine: this.settings.name, master: msg.master.address.node });
-        this.sharePeers();
+        this.joined(msg.master);
         return undefined;
       case 'register-failed':
+        // The master's peers said it took us in (the reply was lost): we are registered.
+        if (this.masters.has(msg.master)) return undefined;
         this.registering.delete(msg.master);
         // A master that knew us is tried again on the next heartbeats; a new one waits for its hello.
         this.peersByMaster.delete(msg.master);
@@ -171,6 +161,11 @@ export class Machine extends Actor<MachineMsg | Internal> {
       case 'peers': {
         // The master shares peers while it registers us, before our ask's reply arrives.
         if (!this.masters.has(msg.master) && !this.registering.has(msg.master)) return undefined;
+        // A master shares peers only with its members: the registration went through, whether or
+        // not the ask's reply arrives. Waiting for a lost reply would leave the machine without
+        // heartbeats (so the master soon counts it dead) and its agents without the master's hints.
+        const pending = this.registering.get(msg.master);
+        if (pending !== undefined) this.joined(pending);
         const known = this.masters.get(msg.master);
         if (known !== undefined) {
           if (msg.version < known.peersVersion) return undefined; // an old list that arrived late
@@ -262,6 +257,22 @@ export class Machine extends Actor<MachineMsg | Internal> {
     this.self.tell({ type: 'drained', report: { emptied: empty, placedAgain, unanswered } });
   }
 
+  /** `master` took us in: heartbeats go to it from now on. */
+  private joined(master: MasterRef): void {
+    const node = master.address.node;
+    this.registering.delete(node);
+    this.lapsed.delete(node);
+    const before = this.masters.get(node);
+    this.masters.set(node, {
+      ref: master,
+      lastAck: this.clock.now(),
+      peersVersion: before?.peersVersion ?? 0,
+      hintVersion: before?.hintVersion ?? 0,
+    });
+    if (before === undefined) this.context.log.info('registered with master', { machine: this.settings.name, master: node });
+    this.sharePeers();
+  }
+
   /**
    * Registers with `master`. Retries of a lapsed master repeat one incarnation, so the master takes
    * a late copy for what it is; they time out after a heartbeat, so the next one tries again.
@@ -271,7 +282,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
     const lapsed = this.lapsed.get(node);
     const retry = lapsed !== undefined;
     if (this.masters.has(node) || this.registering.has(node)) return;
-    this.registering.add(node);
+    this.registering.set(node, master);
     const msg: MasterMsg = {
       type: 'register',
       id: this.id,
@@ -359,7 +370,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
 
   /** Agents steal from the union of the peers every master knows. */
   private sharePeers(): void {
-    const masters = [...new Set([...this.masters.keys(), ...this.registering])];
+    const masters = [...new Set([...this.masters.keys(), ...this.registering.keys()])];
     // Draining agents stop stealing: they get no peers.
     if (this.draining !== undefined) return this.tellAgents({ type: 'set-peers', peers: [], masters });
     // One master (the common case) lists each agent once: no need to merge.

@@ -64,7 +64,9 @@ describe('a quiet idle fleet (simulated)', function () {
   this.timeout(60_000);
 
   it('sends no steal request once it settled after a job, and little else, whatever is lost', async () => {
-    for (const seed of [1, 2, 3]) {
+    // 21, 36 and 77 lost a machine's register reply: it did not heartbeat, the master counted it
+    // dead, and its agents never heard that the job ended, so they kept stealing.
+    for (const seed of [1, 2, 3, 21, 36, 77]) {
       const count = { requests: 0 };
       const sim = await start({ seed, lossRate: 0.1, duplicateRate: 0.05, cost: (x) => 1 + ((x as number) % 5) }, count);
       try {
