@@ -1,73 +1,6 @@
-import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
-import type { Candidate, PlacementStrategy } from '../../src/placement/placement-strategy.js';
-import { Mode, PlacementRegistry } from '../../src/placement/registry.js';
-import { RandomHalfPolicy } from '../../src/stealing/random-half.js';
-import type { StealPeer, StealPolicy } from '../../src/stealing/steal-policy.js';
-import { Simulation, type SimulationOptions } from '../../src/testing/index.js';
-import { FAST, range } from './scenarios.js';
-
-/** Everything a run showed: a digest of each delivery (time, link, kind, bytes), the batches, the steals. */
-interface Fingerprint {
-  readonly deliveries: readonly string[];
-  readonly batches: readonly string[];
-  readonly stealRequests: number;
-  readonly makespanMs: number;
-  readonly results: string;
-  readonly lost: number;
-  readonly duplicated: number;
-}
-
-/** Counts the steal requests the agents send (they ask their policy for a victim once per request). */
-class Counting implements StealPolicy {
-  constructor(
-    private readonly inner: StealPolicy,
-    private readonly count: { requests: number },
-  ) {}
-
-  victim(peers: readonly StealPeer[], attempt: number): StealPeer | undefined {
-    this.count.requests++;
-    return this.inner.victim(peers, attempt);
-  }
-
-  amount(stealable: number, queued: number): number {
-    return this.inner.amount(stealable, queued);
-  }
-}
-
-/** Places every packet on agent 0 of machine 0, so the others get work only by stealing. */
-class OnlyFirst implements PlacementStrategy {
-  readonly name = 'only-first';
-  choose(candidates: readonly Candidate[]): Candidate {
-    return candidates.find((c) => c.machine === 'machine-0' && c.agent.endsWith('agent-0')) ?? candidates[0]!;
-  }
-}
-
-/**
- * Starts a simulation with `options`, lets `job` run on it, then lets the idle fleet heartbeat
- * for a while, and returns what happened. Every callback keeps its state per run.
- */
-async function record(options: SimulationOptions, job: (sim: Simulation) => Promise<unknown>): Promise<Fingerprint> {
-  const deliveries: string[] = [];
-  const batches: string[] = [];
-  const count = { requests: 0 };
-  const sim = await Simulation.start({
-    ...options,
-    stealPolicy: (random) => new Counting(new RandomHalfPolicy(random), count),
-    onDeliver: (d) => deliveries.push(`${d.at} ${d.from}>${d.to}${d.reply ? ' reply' : ''} ${createHash('sha256').update(d.data).digest('hex')}`),
-    onBatch: (b) => batches.push(`${b.at} ${b.executor} ${JSON.stringify(b.args)}`),
-  });
-  try {
-    const t0 = sim.now;
-    const results = await job(sim);
-    const makespanMs = sim.now - t0;
-    await sim.advance(200);
-    const { lost, duplicated } = sim.network.stats;
-    return { deliveries, batches, stealRequests: count.requests, makespanMs, results: JSON.stringify(results), lost, duplicated };
-  } finally {
-    await sim.close();
-  }
-}
+import { REPLAY_SCENARIOS, type Fingerprint } from './replay-scenarios.js';
 
 /** Where two runs first part, for the failure message. */
 function firstDifference(a: readonly string[], b: readonly string[]): string {
@@ -82,67 +15,44 @@ function expectSameRun(a: Fingerprint, b: Fingerprint): void {
   expect({ ...b, deliveries: [], batches: [] }).to.deep.equal({ ...a, deliveries: [], batches: [] });
 }
 
+/** Runs scenario `name` in a new worker thread: fresh modules, nothing run before it. */
+function inFreshThread(name: keyof typeof REPLAY_SCENARIOS): Promise<Fingerprint> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./replay-worker.js', import.meta.url), { workerData: { name } });
+    worker.once('message', (fingerprint: Fingerprint) => {
+      resolve(fingerprint);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the replay thread exited (code ${code}) before it answered`)));
+  });
+}
+
 describe('a seeded simulation replays exactly', function () {
   this.timeout(30_000);
 
-  it('a lossy job placed by round-robin from a registry of the test, and the idle fleet after it', async () => {
-    const options: SimulationOptions = {
-      ...FAST,
-      seed: 1,
-      machines: 2,
-      agentsPerMachine: 3,
-      minDelayMs: 0.1,
-      maxDelayMs: 1,
-      lossRate: 0.1,
-      duplicateRate: 0.05,
-      cost: (x) => 1 + ((x as number) % 5),
-      // A registry of the test's own: its built-in round-robin must draw from the seed too.
-      placements: new PlacementRegistry().register('only-first', OnlyFirst),
-    };
-    const job = (sim: Simulation) => sim.run(sim.cluster.dmap((x: number) => x + 1, range(60), { maxRetries: 10 }));
-    const first = await record(options, job);
-    const second = await record(options, job);
-    expect(first.lost, 'messages were lost').to.be.greaterThan(0);
-    expect(first.stealRequests, 'agents stole').to.be.greaterThan(0);
-    expectSameRun(first, second);
-  });
+  /** What shows that a scenario's run did what it is there for, so its replay says something. */
+  const purpose: Partial<Record<keyof typeof REPLAY_SCENARIOS, (run: Fingerprint) => void>> = {
+    'lossy-round-robin': (run) => {
+      expect(run.lost, 'messages were lost').to.be.greaterThan(0);
+      expect(run.stealRequests, 'agents stole').to.be.greaterThan(0);
+    },
+    'drain-mid-job': (run) => expect(JSON.parse(run.results)[1].emptied, 'the drain emptied the machine').to.equal(true),
+  };
 
-  it('W3-like: skewed costs and slow workers, loss, a dying thread and a machine crash, two jobs in a row', async () => {
-    for (const mode of [Mode.LowLatency, Mode.ByMemory]) {
-      const options = (): SimulationOptions => {
-        let died = 0;
-        return {
-          ...FAST,
-          seed: 42,
-          machines: 3,
-          agentsPerMachine: 2,
-          lossRate: 0.05,
-          duplicateRate: 0.05,
-          slow: (i) => (i === 0 ? { fraction: 0.5, factor: 4 } : undefined),
-          cost: (x) => ((x as number) % 8 === 0 ? 12 : 2),
-          crashWhen: (x) => x === 7 && died++ === 0,
-        };
-      };
-      const job = async (sim: Simulation) => {
-        sim.crash(2, 15);
-        const one = await sim.run(sim.cluster.dmap((x: number) => x * 2, range(48), { mode, maxRetries: 10 }));
-        // A second job of the same function starts from what the first one measured.
-        const two = await sim.run(sim.cluster.dmap((x: number) => x * 2, range(48), { mode, maxRetries: 10 }));
-        return [one, two];
-      };
-      const first = await record(options(), job);
-      const second = await record(options(), job);
-      expect(first.batches.length, `${mode}: packets ran`).to.be.greaterThan(0);
+  for (const name of Object.keys(REPLAY_SCENARIOS) as (keyof typeof REPLAY_SCENARIOS)[]) {
+    it(`${name}: twice in a row, message for message`, async () => {
+      const first = await REPLAY_SCENARIOS[name]();
+      const second = await REPLAY_SCENARIOS[name]();
+      expect(first.batches.length, 'packets ran').to.be.greaterThan(0);
+      purpose[name]?.(first);
       expectSameRun(first, second);
-    }
-  });
+    });
+  }
 
-  it('a machine drained in the middle of a round-robin job', async () => {
-    const options: SimulationOptions = { ...FAST, seed: 7, machines: 3, agentsPerMachine: 2, duplicateRate: 0.05, cost: () => 3 };
-    const job = (sim: Simulation) => sim.run(Promise.all([sim.cluster.dmap((x: number) => x - 1, range(40)), sim.drain(1, 10, 500)]));
-    const first = await record(options, job);
-    const second = await record(options, job);
-    expect(JSON.parse(first.results)[1].emptied, 'the drain emptied the machine').to.equal(true);
-    expectSameRun(first, second);
+  it('the same in a fresh thread as in this one, whatever ran here before', async () => {
+    for (const name of ['lossy-round-robin', 'w3-low-latency'] as const) {
+      expectSameRun(await REPLAY_SCENARIOS[name](), await inFreshThread(name));
+    }
   });
 });
