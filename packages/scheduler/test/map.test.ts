@@ -12,6 +12,20 @@ describe('map and pmap', function () {
     expect(await map(async (x: number) => x * 2, new Set([1, 2]))).to.deep.equal([2, 4]);
   });
 
+  it('map over an array awaits the results that are promises where they come, one at a time', async () => {
+    const order: string[] = [];
+    const fn = (x: number) => {
+      order.push(`start ${x}`);
+      if (x % 2 === 0) return x;
+      return new Promise<number>((resolve) => setTimeout(() => (order.push(`end ${x}`), resolve(-x)), 5));
+    };
+    expect(await map(fn, [1, 2, 3, 4])).to.deep.equal([-1, 2, -3, 4]);
+    expect(order).to.deep.equal(['start 1', 'end 1', 'start 2', 'start 3', 'end 3', 'start 4']);
+    const error = await map((x: number) => (x === 2 ? Promise.reject(new RangeError('two')) : x), [1, 2, 3]).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(RangeError);
+    expect(await map((x: number) => x, [])).to.deep.equal([]);
+  });
+
   it('pmap runs on local worker threads, in order', async () => {
     const xs = Array.from({ length: 1000 }, (_, i) => i);
     expect(await pmap((x: number) => x * 2, xs, { threads: 2 })).to.deep.equal(xs.map((x) => x * 2));

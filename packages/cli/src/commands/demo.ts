@@ -99,7 +99,7 @@ async function runDemo(io: ProgramIo, flags: DemoFlags): Promise<void> {
     return cluster;
   };
   const bar = !flags.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{run} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
-  if (!flags.json) io.stdout(`armada demo: fac(0..${flags.upTo - 1}) with BigInt, on ${where}; map runs twice (the faster counts), dmap after one untimed warm-up run\n`);
+  if (!flags.json) io.stdout(`armada demo: fac(0..${flags.upTo - 1}) with BigInt, on ${where}; every row runs twice, in two passes (the second backwards), and the faster run counts; dmap after one untimed warm-up run\n`);
   try {
     const rows = await runExperiment({
       cluster: start,

@@ -9,14 +9,18 @@ export const fac = (n: bigint): bigint => {
 
 /** The placement modes the experiment compares, in DLisp's order. */
 export const DEMO_MODES = ['round-robin', 'low-latency', 'by-memory'] as const;
+type DemoMode = (typeof DEMO_MODES)[number];
 
 /** One row of the results: how one way of running the workload did. */
 export interface DemoRow {
   readonly run: 'map' | 'pmap' | 'dmap';
   readonly placement: string;
   readonly stealing: boolean | undefined;
+  /** The faster of {@link runs}. */
   readonly ms: number;
-  /** map's time over this row's time. */
+  /** Every timed run of this row, in ms, in the order they ran (one per pass). */
+  readonly runs: readonly number[];
+  /** map's time over this row's time (both the faster of their runs). */
   readonly speedup: number;
 }
 
@@ -36,69 +40,91 @@ export interface ExperimentSetup {
   readonly onProgress?: (done: number) => void;
 }
 
+/** Passes over every row: each row's figure is the faster of its runs, as `map`'s is. */
+export const DEMO_PASSES = 2;
+
+type RowKey = string;
+interface RowSpec {
+  readonly key: RowKey;
+  readonly run: DemoRow['run'];
+  readonly placement: string;
+  readonly stealing: boolean | undefined;
+}
+
 /**
- * DLisp's experiment: `map` (this thread), `pmap` (the process's pool of worker threads: started
- * by the first call, warm for the second), then on
- * the cluster `dmap` in every placement mode with stealing on and off, then closes the cluster and
- * runs map once more; the faster map is the baseline of every ratio. Every run's results are
- * checked against map's; a mismatch throws. Rows come back in run order.
+ * DLisp's experiment, in two passes over the same rows, the second in reverse order: `map` (this
+ * thread), `pmap` (the process's pool of worker threads: started by the call for the cold row,
+ * already up for the warm one), then on the cluster `dmap` in every placement mode with stealing
+ * on and off; then the same rows backwards, ending with `map`. Each row's figure is the faster of
+ * its two runs, `map`'s included, so a busy moment of a shared host (they swing ±20 % here) spoils
+ * one run of a row rather than the row, and a host that drifts faster or slower over the minute
+ * favours no row. Every run's results are checked against the first map's; a mismatch throws.
+ * Rows come back in the first pass's order.
  */
 export async function runExperiment(setup: ExperimentSetup): Promise<DemoRow[]> {
   const xs = Array.from({ length: setup.upTo }, (_, i) => BigInt(i));
-  const rows: DemoRow[] = [];
-  const timed = async (label: string, run: () => Promise<bigint[]>): Promise<[bigint[], number]> => {
-    setup.onRun?.(label, xs.length);
+  const specs: RowSpec[] = [];
+  const times = new Map<RowKey, number[]>();
+  let expected: bigint[] | undefined;
+  const timed = async (spec: RowSpec, pass: number, run: () => Promise<bigint[]>): Promise<void> => {
+    if (!times.has(spec.key)) {
+      specs.push(spec);
+      times.set(spec.key, []);
+    }
+    setup.onRun?.(`${spec.key} (${pass}/${DEMO_PASSES})`, xs.length);
     const started = performance.now();
     const out = await run();
-    return [out, performance.now() - started];
+    times.get(spec.key)!.push(performance.now() - started);
+    if (expected === undefined) expected = out;
+    else for (let i = 0; i < expected.length; i++) if (out[i] !== expected[i]) throw new Error(`${spec.key}: result ${i} differs from map's`);
   };
-  const [expected, mapMs] = await timed('map', async () => {
-    const out = await map(fac, xs);
-    setup.onProgress?.(xs.length);
-    return out;
-  });
-  const mapRow = rows.push({ run: 'map', placement: 'this thread', stealing: undefined, ms: mapMs, speedup: 1 }) - 1;
-  const check = (label: string, out: bigint[]) => {
-    for (let i = 0; i < expected.length; i++) if (out[i] !== expected[i]) throw new Error(`${label}: result ${i} differs from map's`);
-  };
-  // The first pmap of the process starts its pool of threads, so its time includes their start-up,
-  // as a program's first call would; the second call finds the pool warm.
-  await closePmapPool();
-  for (const warm of [false, true]) {
-    // Usually up long before the first call ends; waited for so the warm row is warm on a busy host too.
-    if (warm) await startPmapPool(setup.threads);
-    const label = warm ? 'pmap (warm pool)' : 'pmap';
-    const [local, ms] = await timed(label, async () => {
-      const out = await pmap(fac, xs, { threads: setup.threads, ...(setup.onProgress !== undefined ? { progress: setup.onProgress } : {}) });
+  const progress = setup.onProgress !== undefined ? { progress: setup.onProgress } : {};
+  const mapRow = async (pass: number) =>
+    timed({ key: 'map', run: 'map', placement: 'this thread', stealing: undefined }, pass, async () => {
+      const out = await map(fac, xs);
+      setup.onProgress?.(xs.length);
       return out;
     });
-    check(label, local);
-    rows.push({ run: 'pmap', placement: `${setup.threads} threads, ${warm ? 'warm pool' : 'pool started in the call'}`, stealing: undefined, ms, speedup: mapMs / ms });
-  }
-  await closePmapPool();
+  // A cold row starts the process's pool in the call, as a program's first pmap does; the warm
+  // row waits for the pool first, so it is warm on a busy host too.
+  const pmapRows = async (pass: number) => {
+    for (const warm of [false, true]) {
+      await (warm ? startPmapPool(setup.threads) : closePmapPool());
+      const spec = { key: warm ? 'pmap (warm pool)' : 'pmap', run: 'pmap', placement: `${setup.threads} threads, ${warm ? 'warm pool' : 'pool started in the call'}`, stealing: undefined } as const;
+      await timed(spec, pass, () => pmap(fac, xs, { threads: setup.threads, ...progress }));
+    }
+    await closePmapPool();
+  };
+  const dmapRows = async (cluster: Cluster, pass: number, order: ReadonlyArray<readonly [DemoMode, boolean]>) => {
+    for (const [mode, stealing] of order) {
+      const spec = { key: `dmap ${mode} stealing ${stealing ? 'on' : 'off'}`, run: 'dmap', placement: mode, stealing } as const;
+      const options: DmapOptions = { mode, stealing, ...progress };
+      await timed(spec, pass, () => cluster.dmap(fac, xs, options));
+    }
+  };
+  const modes = DEMO_MODES.flatMap((mode) => [true, false].map((stealing) => [mode, stealing] as const));
+
+  await mapRow(1);
+  await pmapRows(1);
+  // The cluster starts after map and pmap: a master in this thread would miss its machines'
+  // heartbeats while map holds the thread for seconds.
   const cluster = await setup.cluster();
   // One untimed run of the whole workload first: with a warm-up of only the small inputs the first
   // timed mode still paid for the threads' JIT and heap growth on large bigints (measured: 0.6–0.95x
   // of map, against 1.65x after a full warm-up). map, run twice, is warm as well.
   setup.onRun?.('dmap warm-up', xs.length);
-  await cluster.dmap(fac, xs, setup.onProgress !== undefined ? { progress: setup.onProgress } : {});
-  for (const mode of DEMO_MODES) {
-    for (const stealing of [true, false]) {
-      const label = `dmap ${mode} stealing ${stealing ? 'on' : 'off'}`;
-      const options: DmapOptions = { mode, stealing, ...(setup.onProgress !== undefined ? { progress: setup.onProgress } : {}) };
-      const [out, ms] = await timed(label, () => cluster.dmap(fac, xs, options));
-      check(label, out);
-      rows.push({ run: 'dmap', placement: mode, stealing, ms, speedup: mapMs / ms });
-    }
-  }
+  await cluster.dmap(fac, xs, progress);
+  await dmapRows(cluster, 1, modes);
+  await dmapRows(cluster, 2, [...modes].reverse());
   await cluster.close();
-  // map again, at the end: on a shared host a busy moment during the first run would flatter every
-  // ratio; the faster of the two runs is the baseline.
-  const [, mapAgainMs] = await timed('map (again)', async () => {
-    const out = await map(fac, xs);
-    setup.onProgress?.(xs.length);
-    return out;
+  await pmapRows(2);
+  await mapRow(2);
+
+  const best = (key: RowKey) => Math.min(...times.get(key)!);
+  const baseline = best('map');
+  return specs.map((spec) => {
+    const runs = times.get(spec.key)!;
+    const placement = spec.run === 'map' ? `${spec.placement}, best of ${runs.length}` : spec.placement;
+    return { run: spec.run, placement, stealing: spec.stealing, ms: best(spec.key), runs, speedup: baseline / best(spec.key) };
   });
-  const baseline = Math.min(mapMs, mapAgainMs);
-  return rows.map((r, i) => (i === mapRow ? { ...r, ms: baseline, placement: 'this thread, best of 2' } : { ...r, speedup: baseline / r.ms }));
 }

@@ -7,11 +7,12 @@ export function toCsv(rows: readonly DemoRow[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** The rows as an aligned table for a terminal. */
+/** The rows as an aligned table for a terminal: every run of a row, the best, and the best over map's best. */
 export function toTable(rows: readonly DemoRow[]): string {
-  const cells = [['RUN', 'PLACEMENT', 'STEALING', 'TIME', 'VS MAP']];
+  const cells = [['RUN', 'PLACEMENT', 'STEALING', 'RUNS', 'BEST', 'VS MAP']];
   for (const r of rows) {
-    cells.push([r.run, r.placement, r.stealing === undefined ? '-' : r.stealing ? 'on' : 'off', `${(r.ms / 1000).toFixed(2)} s`, `${r.speedup.toFixed(2)}x`]);
+    const runs = r.runs.map((ms) => (ms / 1000).toFixed(2)).join(' / ');
+    cells.push([r.run, r.placement, r.stealing === undefined ? '-' : r.stealing ? 'on' : 'off', `${runs} s`, `${(r.ms / 1000).toFixed(2)} s`, `${r.speedup.toFixed(2)}x`]);
   }
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   return cells.map((row) => row.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
@@ -30,7 +31,7 @@ export function explain(rows: readonly DemoRow[], cores: number, where: string):
   const mean = (xs: DemoRow[]) => xs.reduce((s, r) => s + r.speedup, 0) / Math.max(1, xs.length);
   const pays = best.speedup > 1 ? 'distribution pays off' : 'distribution did NOT pay off (the machine may be busy: try again, or a larger --up-to)';
   return (
-    `map took ${(map.ms / 1000).toFixed(2)} s on one thread; ${pays}: best dmap (${best.placement}, stealing ${best.stealing ? 'on' : 'off'}) ` +
+    `map took ${(map.ms / 1000).toFixed(2)} s on one thread (the faster of ${map.runs.length} runs); ${pays}: best dmap (${best.placement}, stealing ${best.stealing ? 'on' : 'off'}) ` +
     `${best.speedup.toFixed(2)}x${pmap !== undefined ? `, pmap (${pmap.placement}) ${pmap.speedup.toFixed(2)}x` : ''} on ${where} (this host has ${cores} cores; the most to expect is about ${cores}x).\n` +
     (first !== undefined && pmaps.length > 1
       ? `pmap keeps one pool of threads per process: its first call (${first.speedup.toFixed(2)}x) includes starting them, later calls reuse them.\n`
