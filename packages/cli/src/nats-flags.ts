@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { ConnectionOptions } from '@nats-io/transport-node';
 import type { Logger } from '@armada/actors';
-import type { NatsTransportOptions } from '@armada/transport-nats';
-import { credsAuthenticatorFor } from './creds.js';
+import { credsAuthenticatorFor, NATS_ENV as SHARED_NATS_ENV, NatsCredentialsError, type NatsTransportOptions } from '@armada/transport-nats';
 import { CommandFailedError, UsageError } from './errors.js';
 import { positiveInt } from './parse.js';
 
@@ -28,22 +27,11 @@ export const NATS_FLAG_DEFAULTS = {
 } as const;
 
 /**
- * The environment variables the shared flags fall back to. A flag given on the command line wins
- * over its variable.
+ * The environment variables the shared flags fall back to (`@armada/transport-nats`'s, which
+ * `Cluster.start({ nats: undefined })` reads too). A flag given on the command line wins over its
+ * variable.
  */
-export const NATS_ENV = {
-  nats: 'ARMADA_NATS_URL',
-  token: 'ARMADA_TOKEN',
-  user: 'ARMADA_USER',
-  password: 'ARMADA_PASSWORD',
-  creds: 'ARMADA_CREDS',
-  tlsCa: 'ARMADA_TLS_CA',
-  tlsCert: 'ARMADA_TLS_CERT',
-  tlsKey: 'ARMADA_TLS_KEY',
-  cluster: 'ARMADA_CLUSTER',
-  prefix: 'ARMADA_PREFIX',
-  connectTimeout: 'ARMADA_CONNECT_TIMEOUT_MS',
-} as const;
+export const NATS_ENV = SHARED_NATS_ENV;
 
 /** Adds the shared NATS flags to `command`; `natsHelp` says what `--nats` means for it. */
 export function addNatsFlags(command: Command, natsHelp = 'NATS server URL(s), comma-separated'): Command {
@@ -91,7 +79,13 @@ export async function natsTransportOptions(flags: NatsFlags, logger: Logger): Pr
     connection.pass = flags.password!;
   }
   if (flags.creds !== undefined) {
-    connection.authenticator = await credsAuthenticatorFor(readFile(flags.creds, '--creds'), flags.creds);
+    const bytes = readFile(flags.creds, '--creds');
+    try {
+      connection.authenticator = await credsAuthenticatorFor(bytes, flags.creds, '--creds');
+    } catch (error) {
+      if (error instanceof NatsCredentialsError) throw new CommandFailedError(error.message, { code: 'ERR_CREDS', cause: error.cause });
+      throw error;
+    }
   }
   if (flags.tlsCa !== undefined || flags.tlsCert !== undefined) {
     readFile(flags.tlsCa ?? flags.tlsCert!, flags.tlsCa !== undefined ? '--tls-ca' : '--tls-cert');

@@ -39,6 +39,20 @@ describe('armada run', function () {
     }
   });
 
+  it('passes --token and --cluster on to the program, whose Cluster.start({ nats: undefined }) joins that cluster with that token', async () => {
+    const server = await startNatsServer({ token: 's3cret' });
+    const machine = await startArmadaMachine(server.url, ['--name', 'blue-1', '--agents', '1', '--token', 's3cret', '--cluster', 'blue']);
+    try {
+      const run = await runArmada(['run', '--nats', server.url, '--token', 's3cret', '--cluster', 'blue', 'app.ts'], { cwd: dir, timeoutMs: 50_000 });
+      expect(run.code, run.stderr).to.equal(0);
+      // Without the token the server refuses the program; without the cluster it finds no machine.
+      expect(run.stdout).to.include('1,4,9');
+    } finally {
+      await machine.kill();
+      await server.stop();
+    }
+  });
+
   it('fails with the compiler message and exit code 1 on a syntax error, and passes a program exit code on', async () => {
     writeFileSync(join(dir, 'broken.ts'), 'const x: number = ;\n');
     const broken = await runArmada(['run', 'broken.ts'], { cwd: dir });

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { InMemoryNetwork, InvalidArgumentError, type ActorSystem } from '@armada/actors';
 import { checkDmapOptions, DMAP_DEFAULTS, type DmapOptions } from './dmap-options.js';
 import { ClusterClosedError, NatsUrlMissingError } from './errors.js';
+import { natsOptionsFromEnv } from '@armada/transport-nats';
 import { CborSerializer } from '@armada/actors';
 import { createHash } from 'node:crypto';
 import { bundleModule } from './functions/bundle-module.js';
@@ -105,15 +106,19 @@ export class Cluster {
    * Starts a master. With `nats` it joins the machines on that server (start them with
    * `armada machine` or `startMachine`); without the option (or with only `machines`), it starts
    * `machines` in-process machines and resolves once they registered. `nats: undefined` given
-   * explicitly — an unset variable, usually — means `ARMADA_NATS_URL`, and with that unset too
-   * throws `NatsUrlMissingError`: never a silent embedded cluster. Logs (info) which cluster it joined.
+   * explicitly — an unset variable, usually — means the `ARMADA_*` variables `armada run` exports
+   * (`ARMADA_NATS_URL`, and beside it the token, user and password, credentials file, TLS files,
+   * cluster, prefix and connect timeout: see `NATS_ENV` of `@armada/transport-nats`), and with
+   * `ARMADA_NATS_URL` unset throws `NatsUrlMissingError`: never a silent embedded cluster. Throws
+   * `InvalidArgumentError` or `NatsCredentialsError` for variables that contradict each other or
+   * name a file that cannot be used. Logs (info) which cluster it joined.
    */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     if (options.defaults !== undefined) checkDmapOptions(options.defaults);
     const signingKey = signingKeyFrom(options.signingKey);
     if ('nats' in options && options.nats === undefined && options.transport === undefined) {
-      const fromEnv = process.env.ARMADA_NATS_URL;
-      if (fromEnv === undefined || fromEnv.trim() === '') throw new NatsUrlMissingError();
+      const fromEnv = await natsOptionsFromEnv();
+      if (fromEnv === undefined) throw new NatsUrlMissingError();
       options = { ...options, nats: fromEnv };
     }
     const embedded = options.nats === undefined && options.transport === undefined;

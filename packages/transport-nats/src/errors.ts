@@ -60,6 +60,16 @@ export class NatsAuthError extends ArmadaError {
   }
 }
 
+/**
+ * A credentials, nkey seed or TLS file named in the NATS settings cannot be read or used. Nothing
+ * was connected; the message names the setting and the file.
+ */
+export class NatsCredentialsError extends ArmadaError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'ERR_CREDS', cause });
+  }
+}
+
 /** A client-library failure while publishing (other than a closed connection); the client error is the `cause`. */
 export class NatsPublishError extends ArmadaError {
   constructor(
@@ -91,6 +101,7 @@ export const NATS_ERRORS: readonly ErrorClass[] = Object.freeze([
   NatsServerStartError,
   NatsConnectError,
   NatsAuthError,
+  NatsCredentialsError,
   NatsPublishError,
   AlreadyStartedError,
   NatsServerStoppedError,

@@ -139,12 +139,13 @@ const greeter = system.spawn(Greeter, { name: 'greeter' });
 console.log(await greeter.ask({ type: 'greet', name: 'Armada' }, { timeoutMs: 1000 }));
 await system.terminate();
 
-// A dmap: on the fleet when ARMADA_NATS_URL is set (armada run --nats URL sets it), else on an
-// embedded cluster of two in-process machines.
-const nats = process.env.ARMADA_NATS_URL;
-const cluster = await Cluster.start(nats ? { nats } : { machines: 2, agentsPerMachine: 1 });
+// A dmap: on the fleet when ARMADA_NATS_URL is set (\`armada run --nats URL src/main.ts\` sets it, and
+// \`nats: undefined\` reads it with the token, cluster and other ARMADA_* settings armada run
+// exports beside it); else on an embedded cluster of two in-process machines.
+const onFleet = Boolean(process.env.ARMADA_NATS_URL);
+const cluster = await Cluster.start(onFleet ? { nats: undefined } : { machines: 2, agentsPerMachine: 1 });
 try {
-  if (nats) await cluster.waitForMachines(1, 30_000);
+  if (onFleet) await cluster.waitForMachines(1, 30_000);
   console.log('sum of squares below 1000:', await sumOfSquares(cluster, 1000));
   console.log('primes below 100000:', await primesBelow(cluster, 100_000));
 } finally {
