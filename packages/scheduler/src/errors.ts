@@ -87,7 +87,8 @@ export class RetriesExhaustedError extends ArmadaError {
     readonly attempts: number,
     cause: unknown,
   ) {
-    super(`packet ${index} failed ${attempts} times; giving up (maxRetries ${attempts - 1})`, { code: 'ERR_RETRIES_EXHAUSTED', cause });
+    const why = cause instanceof Error ? `: ${cause.message}` : cause === undefined ? '' : `: ${String(cause)}`;
+    super(`packet ${index} failed ${attempts === 1 ? 'once' : `${attempts} times`}; giving up (maxRetries ${attempts - 1})${why}`, { code: 'ERR_RETRIES_EXHAUSTED', cause });
   }
 }
 

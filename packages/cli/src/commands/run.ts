@@ -17,7 +17,7 @@ const REGISTER = new URL('../run/register.js', import.meta.url).href;
  * — or `{ nats: undefined }` — joins that cluster. Exits with the program's exit code; SIGTERM is
  * passed on to it, SIGINT (Ctrl-C reaches the program itself) is not.
  */
-export function runCommand(_io: ProgramIo, parent: Command): Command {
+export function runCommand(io: ProgramIo, parent: Command): Command {
   const command = new Command('run')
     .copyInheritedSettings(parent)
     .description('Run a program (TypeScript included) against the cluster; arguments after the file go to the program.')
@@ -26,7 +26,28 @@ export function runCommand(_io: ProgramIo, parent: Command): Command {
     .passThroughOptions();
   addNatsFlags(command, 'the cluster the program joins (exported as ARMADA_NATS_URL)');
   addLogFlags(command);
-  return command.action((file: string, args: string[], flags: NatsFlags & LogFlags) => runProgram(file, args, flags));
+  const own = new Set(command.options.map((o) => o.long).filter((l): l is string => l !== undefined));
+  return command.action((file: string, args: string[], flags: NatsFlags & LogFlags) => {
+    // Everything after the file goes to the program, so `armada run app.ts --nats URL` gives the
+    // program an argument and leaves it on an embedded cluster: say so, since nothing else would.
+    const names: string[] = [];
+    const moved: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const [name, inline] = args[i]!.split('=', 2);
+      if (!own.has(name!)) continue;
+      names.push(name!);
+      moved.push(args[i]!);
+      // Every flag of armada run takes a value: `--nats URL` moves as a pair.
+      if (inline === undefined && i + 1 < args.length && !args[i + 1]!.startsWith('--')) moved.push(args[++i]!);
+    }
+    if (names.length > 0) {
+      io.stderr(
+        `warning: ${names.join(', ')} after ${file} go${names.length === 1 ? 'es' : ''} to the program, not to armada run; ` +
+          `put armada's flags before the file: armada run ${moved.join(' ')} ${file}\n`,
+      );
+    }
+    return runProgram(file, args, flags);
+  });
 }
 
 async function runProgram(file: string, args: string[], flags: NatsFlags & LogFlags): Promise<void> {

@@ -358,7 +358,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
     if (this.hintsByMaster.delete(node)) this.shareHints();
     if (why === 'silent') this.context.log.warn('master stopped answering; dropping its work', { machine: this.settings.name, master: node });
     // An ordinary close is news, not a warning.
-    else this.context.log.info('master left; dropping its work', { machine: this.settings.name, master: node });
+    else this.context.log.info('master left', { machine: this.settings.name, master: node });
     this.tellAgents({ type: 'master-gone', master: node });
     this.sharePeers();
   }

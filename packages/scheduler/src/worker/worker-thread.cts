@@ -71,7 +71,7 @@ function reply(id: number, { outcomes, ms }: BatchOutcome): void {
         structuredClone(values[i]);
       } catch (cause) {
         values[i] = undefined;
-        const message = `the result of argument ${i} cannot be sent back from the thread: ${(cause as Error)?.message}`;
+        const message = `the result cannot be sent back from the worker thread (a result must survive a structured clone: no functions, symbols or class instances with private state): ${(cause as Error)?.message}`;
         failures.push([i, { name: 'DataCloneError', message }]);
       }
     }

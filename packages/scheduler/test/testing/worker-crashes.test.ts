@@ -48,7 +48,9 @@ describe('dmap with dying worker threads', function () {
           if (outcome instanceof Error) {
             expect(s.crashes, `failed with ${String(outcome)}`).to.be.above(s.maxRetries);
             expect(outcome).to.be.instanceOf(RetriesExhaustedError);
-            expect(outcome.message).to.contain(`packet ${s.victim} failed ${s.maxRetries + 1} times`);
+            expect(outcome.message).to.contain(`packet ${s.victim} failed ${s.maxRetries === 0 ? 'once' : `${s.maxRetries + 1} times`}`);
+            // The message says why the last attempt failed, not only that it did.
+            expect(outcome.message).to.contain((outcome as RetriesExhaustedError).cause instanceof Error ? ((outcome as RetriesExhaustedError).cause as Error).message : '');
           } else {
             expect(s.crashes).to.be.below(s.maxRetries + 2);
             expect(outcome).to.deep.equal(range(s.n).map((x) => x * 2));
