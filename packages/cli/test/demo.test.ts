@@ -58,6 +58,11 @@ describe('armada demo', function () {
       const missing = await runArmada(['demo', '--nats', server.url, '--machines', '3', '--up-to', '10', '--wait', '500']);
       expect(missing.code).to.equal(1);
       expect(missing.stderr).to.include('start them with: armada machine --nats');
+      expect(missing.stderr, 'fails before it runs anything').to.not.include('running map');
+      const unreachable = await runArmada(['demo', '--nats', 'nats://127.0.0.1:1', '--machines', '1', '--up-to', '10']);
+      expect(unreachable.code).to.equal(1);
+      expect(unreachable.stderr).to.include('cannot reach the cluster');
+      expect(unreachable.stderr, 'fails before it runs anything').to.not.include('running map');
     } finally {
       await Promise.all(machines.map((m) => m.kill()));
       await server.stop();

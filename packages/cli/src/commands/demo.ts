@@ -101,6 +101,13 @@ async function runDemo(io: ProgramIo, flags: DemoFlags): Promise<void> {
   const bar = !flags.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{run} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
   if (!flags.json) io.stdout(`armada demo: fac(0..${flags.upTo - 1}) with BigInt, on ${where}; every row runs twice, in two passes (the second backwards), and the faster run counts; dmap after one untimed warm-up run\n`);
   try {
+    if (nats !== undefined) {
+      // The experiment joins the fleet only after map and pmap (seconds); check it is there first,
+      // so an unreachable server or missing machines fail at once rather than after them.
+      await start();
+      await cluster?.close();
+      cluster = undefined;
+    }
     const rows = await runExperiment({
       cluster: start,
       upTo: flags.upTo,

@@ -29,7 +29,14 @@ export function explain(rows: readonly DemoRow[], cores: number, where: string):
   const on = dmaps.filter((r) => r.stealing === true);
   const off = dmaps.filter((r) => r.stealing === false);
   const mean = (xs: DemoRow[]) => xs.reduce((s, r) => s + r.speedup, 0) / Math.max(1, xs.length);
-  const pays = best.speedup > 1 ? 'distribution pays off' : 'distribution did NOT pay off (the machine may be busy: try again, or a larger --up-to)';
+  const beat = (xs: DemoRow[]) => xs.filter((r) => r.speedup > 1).length;
+  const all = [...pmaps, ...dmaps];
+  const pays =
+    beat(all) === all.length
+      ? `every pmap and dmap row beat it`
+      : beat(all) === 0
+        ? 'distribution did NOT pay off (the machine may be busy: try again, or a larger --up-to)'
+        : `${beat(pmaps)} of ${pmaps.length} pmap and ${beat(dmaps)} of ${dmaps.length} dmap rows beat it`;
   return (
     `map took ${(map.ms / 1000).toFixed(2)} s on one thread (the faster of ${map.runs.length} runs); ${pays}: best dmap (${best.placement}, stealing ${best.stealing ? 'on' : 'off'}) ` +
     `${best.speedup.toFixed(2)}x${pmap !== undefined ? `, pmap (${pmap.placement}) ${pmap.speedup.toFixed(2)}x` : ''} on ${where} (this host has ${cores} cores; the most to expect is about ${cores}x).\n` +
