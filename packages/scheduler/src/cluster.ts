@@ -309,5 +309,6 @@ function describeCluster(options: ClusterOptions, embedded: boolean): Record<str
   if (options.transport !== undefined) return { kind: 'transport', transport: options.transport.constructor.name };
   const nats = options.nats!;
   if (typeof nats === 'string') return { kind: 'nats', servers: nats, cluster: 'default', prefix: 'armada' };
-  return { kind: 'nats', servers: nats.servers ?? nats.connection?.servers, cluster: nats.cluster ?? 'default', prefix: nats.prefix ?? 'armada' };
+  const servers = nats.servers ?? nats.connection?.servers;
+  return { kind: 'nats', servers: Array.isArray(servers) ? servers.join(',') : servers, cluster: nats.cluster ?? 'default', prefix: nats.prefix ?? 'armada' };
 }

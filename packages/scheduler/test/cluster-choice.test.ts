@@ -5,14 +5,17 @@ import { Cluster, NatsUrlMissingError } from '../src/index.js';
 
 describe('Cluster.start: which cluster', function () {
   this.timeout(20_000);
-  let saved: string | undefined;
+  const VARIABLES = ['ARMADA_NATS_URL', 'ARMADA_CLUSTER'] as const;
+  let saved: Array<string | undefined> = [];
   beforeEach(() => {
-    saved = process.env.ARMADA_NATS_URL;
-    delete process.env.ARMADA_NATS_URL;
+    saved = VARIABLES.map((v) => process.env[v]);
+    for (const v of VARIABLES) delete process.env[v];
   });
   afterEach(() => {
-    if (saved === undefined) delete process.env.ARMADA_NATS_URL;
-    else process.env.ARMADA_NATS_URL = saved;
+    VARIABLES.forEach((v, i) => {
+      if (saved[i] === undefined) delete process.env[v];
+      else process.env[v] = saved[i];
+    });
   });
 
   it('refuses nats: undefined given explicitly when ARMADA_NATS_URL is unset, instead of starting an embedded cluster', async () => {
@@ -22,15 +25,16 @@ describe('Cluster.start: which cluster', function () {
     expect((error as Error).message).to.include('ARMADA_NATS_URL');
   });
 
-  it('falls back to ARMADA_NATS_URL for nats: undefined, and logs the cluster it joined', async () => {
+  it('falls back to ARMADA_NATS_URL for nats: undefined, with the ARMADA_* settings beside it, and logs the cluster it joined', async () => {
     const server = await startNatsServer();
     const logger = new RecordingLogger();
     try {
       process.env.ARMADA_NATS_URL = server.url;
+      process.env.ARMADA_CLUSTER = 'blue';
       const cluster = await Cluster.start({ nats: undefined, logger });
       try {
         const joined = logger.records.find((r) => r.message === 'master joined cluster');
-        expect(joined?.fields).to.deep.include({ kind: 'nats', servers: server.url, cluster: 'default' });
+        expect(joined?.fields).to.deep.include({ kind: 'nats', servers: server.url, cluster: 'blue' });
         expect((await cluster.view()).machines).to.deep.equal([]);
       } finally {
         await cluster.close();

@@ -32,6 +32,7 @@ const SAMPLES: Record<string, () => Error> = {
   NatsServerStartError: () => new nats.NatsServerStartError('did not start', 'log line', cause),
   NatsConnectError: () => new nats.NatsConnectError('nats://127.0.0.1:1', cause),
   NatsAuthError: () => new nats.NatsAuthError('nats://127.0.0.1:1', cause),
+  NatsCredentialsError: () => new nats.NatsCredentialsError('ARMADA_CREDS: cannot read user.creds', cause),
   NatsPublishError: () => new nats.NatsPublishError('armada.default.node.n1', cause),
   AlreadyStartedError: () => new nats.AlreadyStartedError(),
   NatsServerStoppedError: () => new nats.NatsServerStoppedError(),
