@@ -25,8 +25,7 @@ type Internal =
   | { readonly type: 'ran'; readonly outcome: BatchOutcome | { readonly crashed: Error; readonly started: boolean } }
   | { readonly type: 'steal-timeout'; readonly id: number }
   | { readonly type: 'task-timeout'; readonly run: number }
-  | { readonly type: 'started'; readonly run: number }
-  | { readonly type: 'withdrawn'; readonly taken: boolean };
+  | { readonly type: 'started'; readonly run: number };
 
 /**
  * Owns one Worker's FIFO queue (see `protocol.ts` for the steal transaction and how it survives
@@ -52,8 +51,6 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private taskTimer: TimerHandle | undefined;
   /** Why the running chunk is being stopped, once it is. */
   private stopping: 'timeout' | 'cancelled' | undefined;
-  /** A steal that waits while the chunk queued in the thread is being taken back (see `lendFromThread`). */
-  private withdrawing: { readonly steal: Steal; readonly chunk: Entry[] } | undefined;
   private peers: PeerInfo[] = [];
   private masters: string[] = [];
   private readonly thief: Thief;
@@ -109,11 +106,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
         this.thief.reset();
         break;
       case 'steal':
-        this.giveTo(msg, msg.deep === true);
+        this.giveTo(msg);
         return undefined;
-      case 'withdrawn':
-        this.withdrawn(msg.taken);
-        break;
       case 'grant':
         this.granted(msg);
         break;
@@ -464,7 +458,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const hint = this.hint.running || !this.holdsStealableJob() ? this.hint : { ...this.hint, running: true };
     const next = this.thief.next(this.peers, hint);
     if (next === undefined) return;
-    const request: Steal = { type: 'steal', id: next.id, thief: this.self, machine: this.settings.machine, masters: this.masters, ...(next.deep ? { deep: true } : {}) };
+    const request: Steal = { type: 'steal', id: next.id, thief: this.self, machine: this.settings.machine, masters: this.masters };
     next.peer.agent.tell(request);
   }
 
@@ -489,13 +483,11 @@ export class Agent extends Actor<AgentMsg | Internal> {
   }
 
   /** A peer asked for work: lend it part of the queue's tail, packets of stealable jobs only. */
-  /** Lends the thief part of the queue's tail; with `fromThread`, when nothing is queued, the chunk waiting in the thread. */
-  private giveTo(msg: Steal, fromThread: boolean): void {
+  private giveTo(msg: Steal): void {
     const masters = new Set(msg.masters);
     const movable = (e: Entry) => e.job.header.stealable && masters.has(e.job.master) && !e.suspect && e.job.def !== undefined;
     let stealable = 0;
     for (const e of this.queue) if (movable(e)) stealable++;
-    if (stealable === 0 && fromThread && this.lendFromThread(msg, movable)) return;
     const amount = Math.max(0, Math.min(stealable, Math.floor(this.policy.amount(stealable, this.queue.length))));
     const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
     const now = this.clock.now();
@@ -504,42 +496,6 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const { batches, defs } = grantBatches(taken);
     const grant: Grant = { type: 'grant', id: msg.id, victim: this.self, machine: this.settings.machine, defs, batches };
     msg.thief.tell(grant);
-  }
-
-  /**
-   * Nothing queued to lend, but a chunk waits in the thread behind the one running: asks the
-   * executor to take it back and answers `steal` once it knows (`withdrawn`). A second chunk in
-   * the thread keeps it from idling while a result travels back, but it hid that chunk from
-   * thieves: at a job's end a slow agent sat on two packets while its peers idled. True when the
-   * answer waits for the withdrawal.
-   */
-  private lendFromThread(steal: Steal, movable: (e: Entry) => boolean): boolean {
-    const chunk = this.running[1];
-    const executor = this.executor;
-    if (chunk === undefined || this.withdrawing !== undefined || this.stopping !== undefined || executor.withdraw === undefined) return false;
-    if (!chunk.every(movable)) return false;
-    this.withdrawing = { steal, chunk };
-    executor.withdraw().then(
-      (taken) => this.self.tell({ type: 'withdrawn', taken }),
-      () => this.self.tell({ type: 'withdrawn', taken: false }),
-    );
-    return true;
-  }
-
-  /** The executor answered `lendFromThread`: a chunk it took back is queued again, and the waiting steal answered. */
-  private withdrawn(taken: boolean): void {
-    const pending = this.withdrawing;
-    this.withdrawing = undefined;
-    if (pending === undefined) return;
-    const at = this.running.indexOf(pending.chunk);
-    if (taken && at >= 0) {
-      this.running.splice(at, 1);
-      for (let k = pending.chunk.length - 1; k >= 0; k--) {
-        const entry = pending.chunk[k]!;
-        if (this.jobs.get(entry.job.header.id) === entry.job) this.queue.unshift(entry);
-      }
-    }
-    this.giveTo(pending.steal, false);
   }
 
   /** Queues again the lent packets `which` picks: their thief's machine died, or their lease ran out. */

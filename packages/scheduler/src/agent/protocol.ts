@@ -47,13 +47,6 @@ export interface Steal {
   readonly machine: MachineId;
   /** The masters the thief's machine is registered with; only their packets may move. */
   readonly masters: string[];
-  /**
-   * The thief already went a whole round without finding queued work: the victim may also lend
-   * the chunk waiting in its thread behind the running one. Earlier in a job that would only move
-   * a victim's next packet and leave the victim idle until its master refills it; at a job's end
-   * it keeps a slow agent from sitting on two packets while its peers idle. Absent means false.
-   */
-  readonly deep?: boolean;
 }
 
 /** The answer to a `steal`: packets that now belong to the thief. */

@@ -66,9 +66,9 @@ export class Thief {
 
   /**
    * The victim and id of the steal request to send now, or undefined: one is out, a pause runs,
-   * the thief is parked, or there is no peer. `deep` once a round of this search came back empty.
+   * the thief is parked, or there is no peer.
    */
-  next(peers: readonly PeerInfo[], hint: StealHint): { readonly id: number; readonly peer: PeerInfo; readonly deep: boolean } | undefined {
+  next(peers: readonly PeerInfo[], hint: StealHint): { readonly id: number; readonly peer: PeerInfo } | undefined {
     if (!this.settings.stealing || this.pending !== undefined || this.pause !== undefined || this.parked || peers.length === 0) return undefined;
     if (!hint.running) {
       // No job that allows stealing runs: a round could only come back empty. Without this, a job
@@ -93,8 +93,7 @@ export class Thief {
     }
     const id = ++this.lastId;
     this.pending = { id, timer: this.clock.setTimeout(() => this.wake(id), this.settings.stealTimeoutMs) };
-    // After an empty round there is no queued work to find: ask for what waits in threads too.
-    return { id, peer, deep: this.rounds > 0 };
+    return { id, peer };
   }
 
   /** A grant for request `id` came from `victim`; a full one ends the search. */

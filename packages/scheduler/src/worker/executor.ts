@@ -39,13 +39,6 @@ export interface TaskExecutor {
    * the thread dies the runs that never started reject with an error `neverStarted` recognises.
    */
   readonly queues?: boolean;
-  /**
-   * Takes back the last run queued behind the one running (an executor that `queues`), unless it
-   * has started: resolves true, and that run rejects at once with an error `neverStarted`
-   * recognises, so nothing of it ran; false when there is none or it started first (it then
-   * settles as usual). Lets an agent lend a chunk it had queued in the thread to an idle peer.
-   */
-  withdraw?(): Promise<boolean>;
   /** Resolves once a thread is loaded and can run (the thread executor); absent when there is nothing to wait for. */
   ready?(): Promise<void>;
   /**

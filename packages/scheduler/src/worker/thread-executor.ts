@@ -4,7 +4,7 @@ import { WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
 import { checkSlowFactor } from './slow-factor.js';
-import { unpackOutcomes, type RunRequest, type ThreadReply, type WithdrawRequest } from './thread-protocol.cjs';
+import { unpackOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.cjs';
 
 const DEFAULTS = {
   slowFactor: 1,
@@ -32,8 +32,6 @@ interface PendingRun {
   readonly reject: (error: Error) => void;
   /** Set when the thread answered before an earlier run did (that one was sent again): runs settle in order. */
   done?: BatchOutcome;
-  /** Set while main asks the thread to take this run back: told whether it was. */
-  withdrawal?: (taken: boolean) => void;
 }
 
 const NO_DEFS: readonly FunctionDef[] = Object.freeze([]);
@@ -49,8 +47,7 @@ const NO_DEFS: readonly FunctionDef[] = Object.freeze([]);
  * Unlike the {@link TaskExecutor} contract asks, `run` may be called again before the previous run
  * settled: the batch is queued in the thread and starts as soon as the one before it ends, so
  * the thread does not idle while its caller handles a result. Runs settle in the order they were
- * made, one packet at a time throughout; when the thread dies every queued run rejects. A queued
- * run can be taken back until the thread starts it ({@link withdraw}).
+ * made, one packet at a time throughout; when the thread dies every queued run rejects.
  */
 export class ThreadExecutor implements TaskExecutor {
   readonly queues = true;
@@ -102,23 +99,6 @@ export class ThreadExecutor implements TaskExecutor {
     });
   }
 
-  /**
-   * Takes back the last run queued behind the one running, unless the thread has started it:
-   * resolves true, and that run rejects at once with an error {@link wasWithdrawn} recognises
-   * (and `neverStarted` too); false when no run is queued or it started first, and it then
-   * settles as usual. One withdrawal at a time: a second call before the first is answered
-   * resolves false.
-   */
-  withdraw(): Promise<boolean> {
-    const thread = this.thread;
-    const last = this.pending.at(-1);
-    if (thread === undefined || this.pending.length < 2 || last === undefined || last.done !== undefined || last.withdrawal !== undefined) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      last.withdrawal = resolve;
-      thread.worker.postMessage({ type: 'withdraw', id: last.request.id } satisfies WithdrawRequest);
-    });
-  }
-
   async stop(): Promise<void> {
     const thread = this.thread;
     if (this.pending.length === 0 || thread === undefined) return;
@@ -162,16 +142,6 @@ export class ThreadExecutor implements TaskExecutor {
     if (reply.type === 'ready' || thread !== this.thread) return;
     const pending = this.pending.find((p) => p.request.id === reply.id);
     if (pending === undefined || pending.done !== undefined) return;
-    if (reply.type === 'withdrawn') {
-      this.pending.splice(this.pending.indexOf(pending), 1);
-      const error = new WorkerCrashedError(`batch taken back from thread "${this.name}" before it started`);
-      notStarted.add(error);
-      withdrawnErrors.add(error);
-      pending.reject(error);
-      pending.withdrawal?.(true);
-      this.settleInOrder(thread);
-      return;
-    }
     if (reply.type === 'missing') {
       pending.request = { ...pending.request, defs: [pending.fn] };
       remember(thread.sent, pending.fn.hash);
@@ -179,13 +149,6 @@ export class ThreadExecutor implements TaskExecutor {
       return;
     }
     pending.done = { outcomes: unpackOutcomes(reply.values, reply.failures), ms: reply.ms };
-    pending.withdrawal?.(false);
-    pending.withdrawal = undefined;
-    this.settleInOrder(thread);
-  }
-
-  /** Resolves the runs at the head that have their outcome, oldest first. */
-  private settleInOrder(thread: Thread): void {
     while (this.pending[0]?.done !== undefined) {
       const head = this.pending.shift()!;
       head.resolve(head.done!);
@@ -202,7 +165,6 @@ export class ThreadExecutor implements TaskExecutor {
   }
 
   private failPending(error: WorkerCrashedError): void {
-    for (const pending of this.pending) pending.withdrawal?.(false);
     const [running, ...waiting] = this.pending.splice(0);
     running?.reject(error);
     for (const pending of waiting) {
@@ -214,12 +176,6 @@ export class ThreadExecutor implements TaskExecutor {
 }
 
 const notStarted = new WeakSet<Error>();
-const withdrawnErrors = new WeakSet<Error>();
-
-/** True for the error of a run its executor took back before it started ({@link ThreadExecutor.withdraw}). */
-export function wasWithdrawn(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && withdrawnErrors.has(error as Error);
-}
 
 /**
  * True for the `WorkerCrashedError` of a run that was still queued behind another when its thread

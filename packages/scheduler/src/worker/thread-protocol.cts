@@ -5,13 +5,9 @@
  *
  * - main → thread {@link RunRequest}: run `args` through the function `hash`, carrying in `defs`
  *   the definitions this thread has not been sent before.
- * - main → thread {@link WithdrawRequest}: take back run `id` if it has not started (it waits
- *   behind the one running); handled on arrival, not queued.
  * - thread → main {@link ThreadReply}: `ready` once, when loaded; then per request `done` with
  *   the packed outcomes, or `missing` when the function is not cached there (never sent, or
- *   dropped from the bounded cache); main then sends the same request again with the definition;
- *   or `withdrawn` instead, for a run taken back before it started. A withdraw that comes too late
- *   gets no reply of its own: the run's `done` answers it.
+ *   dropped from the bounded cache); main then sends the same request again with the definition.
  *
  * Values cross by structured clone. Outcomes travel as a flat array of values plus the failures,
  * because cloning one object per packet costs about 25 times more: {@link packOutcomes} and
@@ -30,15 +26,6 @@ export interface RunRequest {
   readonly slowFactor: number;
 }
 
-/** Main → thread: do not start run `id` after all, if it has not started yet. */
-export interface WithdrawRequest {
-  readonly type: 'withdraw';
-  readonly id: number;
-}
-
-/** What main sends a thread. */
-export type ThreadRequest = RunRequest | WithdrawRequest;
-
 /** A failed packet in a `done` reply: its index in the batch and its error. */
 export type Failure = readonly [index: number, error: TaskErrorData];
 
@@ -46,8 +33,7 @@ export type Failure = readonly [index: number, error: TaskErrorData];
 export type ThreadReply =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly id: number; readonly values: unknown[]; readonly failures: Failure[]; readonly ms: number }
-  | { readonly type: 'missing'; readonly id: number; readonly hash: string }
-  | { readonly type: 'withdrawn'; readonly id: number };
+  | { readonly type: 'missing'; readonly id: number; readonly hash: string };
 
 /** Packs outcomes for the crossing: a value per packet (`undefined` where it failed) and the failures. */
 export function packOutcomes(outcomes: readonly Outcome[]): { values: unknown[]; failures: Failure[] } {

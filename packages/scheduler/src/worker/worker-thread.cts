@@ -1,7 +1,6 @@
 /**
  * The entry module of a `ThreadExecutor`'s thread: answers the requests of `thread-protocol.cts`,
- * one request at a time in the order they came, so main may queue the next batch while one runs,
- * and may take a queued one back (`withdraw`) until it starts.
+ * one request at a time in the order they came, so main may queue the next batch while one runs.
  * Anything that kills the thread (`process.exit`, out of memory, an error thrown from a timer)
  * is seen by main as the thread's `error` or `exit` event. A result that cannot be cloned becomes
  * an error outcome.
@@ -16,32 +15,19 @@ import { parentPort } from 'node:worker_threads';
 import type { BatchOutcome } from './executor.js';
 import { failedOutcome, runBatch } from './run-batch.cjs';
 import { ThreadFunctions } from './thread-functions.cjs';
-import { packOutcomes, type RunRequest, type ThreadReply, type ThreadRequest } from './thread-protocol.cjs';
+import { packOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.cjs';
 
 if (parentPort === null) throw new Error('worker-thread.cjs is the entry of a worker thread; it cannot be imported');
 const port = parentPort;
 const functions = new ThreadFunctions();
 let queue: Promise<void> = Promise.resolve();
-/** Runs main took back before they started. */
-const withdrawn = new Set<number>();
-/** The highest run id started: a withdraw of it or of an earlier one comes too late and is ignored. */
-let lastStarted = 0;
 
-port.on('message', (request: ThreadRequest) => {
-  if (request.type === 'withdraw') {
-    if (request.id > lastStarted) withdrawn.add(request.id);
-    return;
-  }
+port.on('message', (request: RunRequest) => {
   // A failure of the handler itself (not of user code) kills the thread, as it would unqueued.
   queue = queue.then(() => handle(request)).catch((error: unknown) => process.nextTick(() => { throw error; }));
 });
 
 async function handle(request: RunRequest): Promise<void> {
-  if (withdrawn.delete(request.id)) {
-    port.postMessage({ type: 'withdrawn', id: request.id } satisfies ThreadReply);
-    return;
-  }
-  lastStarted = Math.max(lastStarted, request.id);
   let fn: ((arg: unknown) => unknown) | undefined;
   try {
     for (const def of request.defs) await functions.add(def);

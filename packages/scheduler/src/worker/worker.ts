@@ -6,7 +6,7 @@ import { UntrustedModuleError } from '../errors.js';
 import type { BatchOutcome, Outcome, TaskErrorData, TaskExecutor } from './executor.js';
 import type { Run, WorkerMsg } from './protocol.js';
 import { failedOutcome } from './run-batch.cjs';
-import { neverStarted, wasWithdrawn } from './thread-executor.js';
+import { neverStarted } from './thread-executor.js';
 
 /**
  * Runs the chunks its Agent (the parent) hands it on a {@link TaskExecutor}, one chunk at a time
@@ -20,8 +20,6 @@ import { neverStarted, wasWithdrawn } from './thread-executor.js';
  */
 /** What a `ran` carries: the batch's outcomes, or that the thread died (`started`: with this chunk on it, rather than queued behind another). */
 type RanOutcome = BatchOutcome | { readonly crashed: Error; readonly started: boolean };
-/** A chunk taken back before it started: no `ran` for it. */
-const WITHDRAWN = Symbol('withdrawn');
 
 @injectable()
 export class Worker extends Actor<WorkerMsg> {
@@ -58,26 +56,17 @@ export class Worker extends Actor<WorkerMsg> {
       agent.tell({ type: 'started', run: msg.timed });
     }
     const ran = this.tellInOrder(
-      this.executor
-        .run(fn, args)
-        .catch((error: unknown) =>
-          wasWithdrawn(error) ? WITHDRAWN : { crashed: error instanceof Error ? error : new Error(String(error)), started: !neverStarted(error) },
-        ),
+      this.executor.run(fn, args).catch((error: unknown) => ({ crashed: error instanceof Error ? error : new Error(String(error)), started: !neverStarted(error) })),
     );
     // An executor that queues takes the next chunk while this one runs; runs settle in order, so
     // the agent hears of its chunks in the order it sent them.
     if (this.executor.queues !== true) await ran;
   }
 
-  /**
-   * Tells the agent `ran` with `outcome` once every earlier chunk's `ran` was told; nothing for a
-   * chunk the agent took back from the executor (`withdraw`): the agent already has it back.
-   */
-  private tellInOrder(outcome: Promise<RanOutcome | typeof WITHDRAWN>): Promise<void> {
+  /** Tells the agent `ran` with `outcome` once every earlier chunk's `ran` was told. */
+  private tellInOrder(outcome: Promise<RanOutcome>): Promise<void> {
     const agent = this.context.parent!;
-    this.told = this.told.then(() => outcome).then((o) => {
-      if (o !== WITHDRAWN) agent.tell({ type: 'ran', outcome: o });
-    });
+    this.told = this.told.then(() => outcome).then((o) => agent.tell({ type: 'ran', outcome: o }));
     return this.told;
   }
 

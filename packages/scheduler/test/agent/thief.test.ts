@@ -43,24 +43,6 @@ describe('Thief', () => {
     expect(second.peer).to.equal(peers[1], 'a round asks each peer once');
   });
 
-  it('asks for work waiting in threads too (deep) once a round came back empty, until reset', async () => {
-    const { clock, t } = thief();
-    const first = t.next(peers, RUNNING)!;
-    expect(first.deep).to.equal(false);
-    t.granted(first.id, true, first.peer.agent.toString());
-    const second = t.next(peers, RUNNING)!;
-    expect(second.deep).to.equal(false, 'the first round is not over yet');
-    t.granted(second.id, true, second.peer.agent.toString());
-    expect(t.next(peers, RUNNING)).to.equal(undefined);
-    await clock.advance(1);
-    t.timedOut(BACKOFF_OVER);
-    const third = t.next(peers, RUNNING)!;
-    expect(third.deep).to.equal(true);
-    t.granted(third.id, true, third.peer.agent.toString());
-    t.reset();
-    expect(t.next(peers, RUNNING)!.deep).to.equal(false, 'a new search starts shallow');
-  });
-
   it('while a job runs, pauses after each empty round, doubling up to maxStealBackoffMs, until reset', async () => {
     const { clock, woken, t } = thief();
     expect(asked(t, peers, RUNNING, 5)).to.deep.equal(['a', 'b']);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { WorkerCrashedError } from '../../src/errors.js';
 import { describeFunction } from '../../src/functions/index.js';
-import { neverStarted, ThreadExecutor, wasWithdrawn, type ThreadExecutorOptions } from '../../src/worker/thread-executor.js';
+import { ThreadExecutor, type ThreadExecutorOptions } from '../../src/worker/thread-executor.js';
 import { executorConformance } from './executor-conformance.js';
 
 describe('ThreadExecutor', () => {
@@ -71,63 +71,6 @@ describe('ThreadExecutor', () => {
     await executor.ready();
     await executor.close();
     expect(await executor.ready().catch((e: unknown) => e)).to.be.instanceOf(WorkerCrashedError);
-  });
-
-  describe('withdraw', () => {
-    /** Sets flag[0] to `value` (shared memory: the thread writes what this thread reads), then sleeps `ms`. */
-    const signal = describeFunction(async ({ flag, value, ms }: { flag: Int32Array; value: number; ms: number }) => {
-      Atomics.store(flag, 0, value);
-      Atomics.notify(flag, 0);
-      await new Promise((r) => setTimeout(r, ms));
-      return value;
-    });
-    const newFlag = () => new Int32Array(new SharedArrayBuffer(4));
-    /** Blocks this thread until flag[0] is `value`, at most 5 s. */
-    const awaitFlag = (flag: Int32Array, value: number) => {
-      const deadline = Date.now() + 5_000;
-      for (let now = Atomics.load(flag, 0); now !== value; now = Atomics.load(flag, 0)) {
-        if (Date.now() > deadline) throw new Error(`flag stayed ${now}, expected ${value}`);
-        Atomics.wait(flag, 0, now, 100);
-      }
-    };
-
-    it('takes back a run queued behind the running one: it rejects as never started and nothing of it runs', async () => {
-      const executor = make();
-      const flag = newFlag();
-      const first = executor.run(signal, [{ flag, value: 1, ms: 300 }]);
-      const second = executor.run(signal, [{ flag, value: 2, ms: 0 }]);
-      awaitFlag(flag, 1);
-      expect(await executor.withdraw()).to.equal(true);
-      const error = await second.catch((e: unknown) => e);
-      expect(wasWithdrawn(error)).to.equal(true);
-      expect(neverStarted(error)).to.equal(true);
-      expect((await first).outcomes).to.deep.equal([{ ok: true, value: 1 }]);
-      expect(Atomics.load(flag, 0)).to.equal(1);
-      // The thread goes on with what comes next.
-      expect((await executor.run(signal, [{ flag, value: 3, ms: 0 }])).outcomes).to.deep.equal([{ ok: true, value: 3 }]);
-    });
-
-    it('takes nothing back when no run is queued', async () => {
-      const executor = make();
-      expect(await executor.withdraw()).to.equal(false);
-      const flag = newFlag();
-      const only = executor.run(signal, [{ flag, value: 1, ms: 50 }]);
-      expect(await executor.withdraw()).to.equal(false);
-      expect((await only).outcomes).to.deep.equal([{ ok: true, value: 1 }]);
-    });
-
-    it('does not take back a queued run the thread started before the request came: it settles as usual', async () => {
-      const executor = make();
-      await executor.ready();
-      const flag = newFlag();
-      const first = executor.run(signal, [{ flag, value: 1, ms: 0 }]);
-      const second = executor.run(signal, [{ flag, value: 2, ms: 100 }]);
-      // Blocks this thread until the second run started: the first one's answer is still unread here.
-      awaitFlag(flag, 2);
-      expect(await executor.withdraw()).to.equal(false);
-      expect((await first).outcomes).to.deep.equal([{ ok: true, value: 1 }]);
-      expect((await second).outcomes).to.deep.equal([{ ok: true, value: 2 }]);
-    });
   });
 
   it('does not keep the process alive while idle', async function () {
