@@ -28,12 +28,13 @@ describe('armada run', function () {
   });
 
   it('warns when armada run\'s own flags come after the file, where they go to the program', async () => {
-    const run = await runArmada(['run', 'app.ts', '--nats', 'nats://127.0.0.1:1', '--cluster=blue'], { cwd: dir, timeoutMs: 50_000 });
-    expect(run.stderr).to.include('warning: --nats, --cluster after app.ts go to the program, not to armada run');
-    expect(run.stderr).to.include('armada run --nats nats://127.0.0.1:1 --cluster=blue app.ts');
+    const run = await runArmada(['run', 'app.ts', '--nats', 'nats://127.0.0.1:1', '--cluster=blue', '--token', 's3cret'], { cwd: dir, timeoutMs: 50_000 });
+    expect(run.stderr).to.include('warning: --nats, --cluster, --token after app.ts go to the program, not to armada run');
+    expect(run.stderr).to.include('armada run --nats nats://127.0.0.1:1 --cluster=blue --token … app.ts');
+    expect(run.stderr).to.not.include('s3cret');
     // The program still gets them, and runs embedded.
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.include('1,4,9 --nats nats://127.0.0.1:1 --cluster=blue');
+    expect(run.stdout).to.include('1,4,9 --nats nats://127.0.0.1:1 --cluster=blue --token s3cret');
   });
 
   it('runs it against a fleet with --nats, exported to the program as ARMADA_NATS_URL', async () => {

@@ -10,6 +10,8 @@ export async function map<T, R>(fn: (input: T) => R | Promise<R>, inputs: Iterab
     const list = inputs as readonly T[];
     const out: unknown[] = new Array(list.length);
     for (let i = runPlain(fn, list, out, 0); i < list.length; i = runPlain(fn, list, out, i + 1)) out[i] = await out[i];
+    // As the for-of loop it replaces: an input that fn shortened gives as many results as were run.
+    if (out.length > list.length) out.length = list.length;
     return out as Awaited<R>[];
   }
   const out: Awaited<R>[] = [];

@@ -99,7 +99,6 @@ async function runDemo(io: ProgramIo, flags: DemoFlags): Promise<void> {
     return cluster;
   };
   const bar = !flags.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{run} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
-  if (!flags.json) io.stdout(`armada demo: fac(0..${flags.upTo - 1}) with BigInt, on ${where}; every row runs twice, in two passes (the second backwards), and the faster run counts; dmap after one untimed warm-up run\n`);
   try {
     if (nats !== undefined) {
       // The experiment joins the fleet only after map and pmap (seconds); check it is there first,
@@ -108,6 +107,7 @@ async function runDemo(io: ProgramIo, flags: DemoFlags): Promise<void> {
       await cluster?.close();
       cluster = undefined;
     }
+    if (!flags.json) io.stdout(`armada demo: fac(0..${flags.upTo - 1}) with BigInt, on ${where}; every row runs twice, in two passes (the second ends with map), and the faster run counts; dmap after one untimed warm-up run\n`);
     const rows = await runExperiment({
       cluster: start,
       upTo: flags.upTo,

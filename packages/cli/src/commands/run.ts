@@ -7,6 +7,9 @@ import { CommandFailedError } from '../errors.js';
 import { NATS_ENV, addNatsFlags, type NatsFlags } from '../nats-flags.js';
 import type { ProgramIo } from '../program.js';
 
+/** Flags whose values the warning about misplaced flags does not repeat. */
+const SECRET_FLAGS = new Set(['--token', '--password']);
+
 /** The module that installs the TypeScript hooks, next to this file's compiled copy. */
 const REGISTER = new URL('../run/register.js', import.meta.url).href;
 
@@ -36,9 +39,18 @@ export function runCommand(io: ProgramIo, parent: Command): Command {
       const [name, inline] = args[i]!.split('=', 2);
       if (!own.has(name!)) continue;
       names.push(name!);
-      moved.push(args[i]!);
+      // Secrets are not echoed into logs.
+      const secret = SECRET_FLAGS.has(name!);
+      if (inline !== undefined) {
+        moved.push(secret ? `${name}=…` : args[i]!);
+        continue;
+      }
+      moved.push(name!);
       // Every flag of armada run takes a value: `--nats URL` moves as a pair.
-      if (inline === undefined && i + 1 < args.length && !args[i + 1]!.startsWith('--')) moved.push(args[++i]!);
+      if (i + 1 < args.length && !args[i + 1]!.startsWith('--')) {
+        i++;
+        moved.push(secret ? '…' : args[i]!);
+      }
     }
     if (names.length > 0) {
       io.stderr(

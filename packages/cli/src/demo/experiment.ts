@@ -52,10 +52,10 @@ interface RowSpec {
 }
 
 /**
- * DLisp's experiment, in two passes over the same rows, the second in reverse order: `map` (this
- * thread), `pmap` (the process's pool of worker threads: started by the call for the cold row,
- * already up for the warm one), then on the cluster `dmap` in every placement mode with stealing
- * on and off; then the same rows backwards, ending with `map`. Each row's figure is the faster of
+ * DLisp's experiment, in two passes over the same rows: `map` (this thread), `pmap` (the
+ * process's pool of worker threads: started by the call for the cold row, already up for the warm
+ * one), then on the cluster `dmap` in every placement mode with stealing on and off; then the
+ * `dmap` rows in reverse order, `pmap` cold and warm, and `map` last. Each row's figure is the faster of
  * its two runs, `map`'s included, so a busy moment of a shared host (they swing ±20 % here) spoils
  * one run of a row rather than the row, and a host that drifts faster or slower over the minute
  * favours no row. Every run's results are checked against the first map's; a mismatch throws.
