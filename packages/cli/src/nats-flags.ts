@@ -61,10 +61,12 @@ export function natsServers(flags: NatsFlags): string[] | undefined {
 }
 
 /**
- * The NATS transport options for `flags`. Throws `UsageError` for contradictory auth flags and
+ * The NATS transport options for `given` (blank values count as unset). Throws `UsageError` for contradictory auth flags and
  * `CommandFailedError` when a credentials file cannot be read.
  */
-export async function natsTransportOptions(flags: NatsFlags, logger: Logger): Promise<NatsTransportOptions> {
+export async function natsTransportOptions(given: NatsFlags, logger: Logger): Promise<NatsTransportOptions> {
+  // An empty variable (ARMADA_USER="") counts as unset, as it does for Cluster.start.
+  const flags = Object.fromEntries(Object.entries(given).filter(([, v]) => !(typeof v === 'string' && v.trim() === ''))) as unknown as NatsFlags;
   const servers = natsServers(flags);
   if (servers === undefined) throw new UsageError(`no NATS server given: pass --nats <url> or set ${NATS_ENV.nats}`);
   if (flags.user !== undefined && flags.password === undefined) throw new UsageError(`--user needs --password (or ${NATS_ENV.password})`);

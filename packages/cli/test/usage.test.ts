@@ -64,8 +64,8 @@ describe('armada usage', function () {
     expect(help.stdout).to.include('Usage: armada');
   });
 
-  it('reads the NATS URL from ARMADA_NATS_URL when --nats is absent', async () => {
-    const { code, stderr } = await runArmada(['machine', '--agents', '1'], { env: { ARMADA_NATS_URL: 'nats://127.0.0.1:1' } });
+  it('reads the NATS URL from ARMADA_NATS_URL when --nats is absent, and takes blank variables as unset', async () => {
+    const { code, stderr } = await runArmada(['machine', '--agents', '1'], { env: { ARMADA_NATS_URL: 'nats://127.0.0.1:1', ARMADA_USER: '', ARMADA_TOKEN: ' ' } });
     expect(code).to.equal(1);
     expect(stderr).to.include('connecting to nats://127.0.0.1:1');
     expect(stderr).to.include('connection refused');
