@@ -61,12 +61,19 @@ export function natsServers(flags: NatsFlags): string[] | undefined {
 }
 
 /**
- * The NATS transport options for `given` (blank values count as unset). Throws `UsageError` for contradictory auth flags and
+ * The NATS transport options for `flags` (blank values count as unset). Throws `UsageError` for contradictory auth flags and
  * `CommandFailedError` when a credentials file cannot be read.
  */
-export async function natsTransportOptions(given: NatsFlags, logger: Logger): Promise<NatsTransportOptions> {
-  // An empty variable (ARMADA_USER="") counts as unset, as it does for Cluster.start.
-  const flags = Object.fromEntries(Object.entries(given).filter(([, v]) => !(typeof v === 'string' && v.trim() === ''))) as unknown as NatsFlags;
+export async function natsTransportOptions(flags: NatsFlags, logger: Logger): Promise<NatsTransportOptions> {
+  return natsOptionsOf(withoutBlanks(flags), logger);
+}
+
+/** `flags` without its blank values: an empty variable (ARMADA_USER="") counts as unset, as it does for Cluster.start. */
+function withoutBlanks(flags: NatsFlags): NatsFlags {
+  return Object.fromEntries(Object.entries(flags).filter(([, v]) => !(typeof v === 'string' && v.trim() === ''))) as unknown as NatsFlags;
+}
+
+async function natsOptionsOf(flags: NatsFlags, logger: Logger): Promise<NatsTransportOptions> {
   const servers = natsServers(flags);
   if (servers === undefined) throw new UsageError(`no NATS server given: pass --nats <url> or set ${NATS_ENV.nats}`);
   if (flags.user !== undefined && flags.password === undefined) throw new UsageError(`--user needs --password (or ${NATS_ENV.password})`);
