@@ -3,9 +3,8 @@ import type { NodeId } from '@armada/actors';
 import type { Candidate, PlacementStrategy } from '../../src/placement/placement-strategy.js';
 import { PlacementRegistry } from '../../src/placement/registry.js';
 import { RandomHalfPolicy } from '../../src/stealing/random-half.js';
-import type { StealPeer, StealPolicy } from '../../src/stealing/steal-policy.js';
 import { Simulation, type BatchEvent, type SimulationOptions } from '../../src/testing/index.js';
-import { range } from './scenarios.js';
+import { CountingStealPolicy, OnlyFirst, range } from './scenarios.js';
 
 const HEARTBEAT_MS = 20;
 const SETTINGS = {
@@ -15,36 +14,11 @@ const SETTINGS = {
   maxDelayMs: 1,
 } as const satisfies SimulationOptions;
 
-/** Places every packet on agent 0 of machine 0, so the others get work only by stealing. */
-class OnlyFirst implements PlacementStrategy {
-  readonly name = 'only-first';
-  choose(candidates: readonly Candidate[]): Candidate {
-    return candidates.find((c) => c.machine === 'machine-0' && c.agent.endsWith('agent-0')) ?? candidates[0]!;
-  }
-}
-
 /** Places every packet on agent 0 of machine 1. */
 class OnlySecond implements PlacementStrategy {
   readonly name = 'only-second';
   choose(candidates: readonly Candidate[]): Candidate {
     return candidates.find((c) => c.machine === 'machine-1' && c.agent.endsWith('agent-0')) ?? candidates[0]!;
-  }
-}
-
-/** Counts steal requests: the agents ask their policy for a victim once per request they send. */
-class Counting implements StealPolicy {
-  constructor(
-    private readonly inner: StealPolicy,
-    private readonly count: { requests: number },
-  ) {}
-
-  victim(peers: readonly StealPeer[], attempt: number): StealPeer | undefined {
-    this.count.requests++;
-    return this.inner.victim(peers, attempt);
-  }
-
-  amount(stealable: number, queued: number): number {
-    return this.inner.amount(stealable, queued);
   }
 }
 
@@ -54,7 +28,7 @@ async function start(options: SimulationOptions, count: { requests: number }, ba
     machines: 2,
     agentsPerMachine: 3,
     placements: new PlacementRegistry().register('only-first', OnlyFirst).register('only-second', OnlySecond),
-    stealPolicy: (random) => new Counting(new RandomHalfPolicy(random), count),
+    stealPolicy: (random) => new CountingStealPolicy(new RandomHalfPolicy(random), count),
     onBatch: (e) => batches.push(e),
     ...options,
   });

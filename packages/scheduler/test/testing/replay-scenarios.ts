@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Candidate, PlacementStrategy } from '../../src/placement/placement-strategy.js';
 import { Mode, PlacementRegistry } from '../../src/placement/registry.js';
 import { RandomHalfPolicy } from '../../src/stealing/random-half.js';
-import type { StealPeer, StealPolicy } from '../../src/stealing/steal-policy.js';
 import { Simulation, type SimulationOptions } from '../../src/testing/index.js';
-import { FAST, range } from './scenarios.js';
+import { CountingStealPolicy, FAST, OnlyFirst, range } from './scenarios.js';
 
 /** Everything a run showed: a digest of each delivery (time, link, kind, bytes), the batches, the steals. */
 export interface Fingerprint {
@@ -17,31 +15,6 @@ export interface Fingerprint {
   readonly duplicated: number;
 }
 
-/** Counts the steal requests the agents send (they ask their policy for a victim once per request). */
-class Counting implements StealPolicy {
-  constructor(
-    private readonly inner: StealPolicy,
-    private readonly count: { requests: number },
-  ) {}
-
-  victim(peers: readonly StealPeer[], attempt: number): StealPeer | undefined {
-    this.count.requests++;
-    return this.inner.victim(peers, attempt);
-  }
-
-  amount(stealable: number, queued: number): number {
-    return this.inner.amount(stealable, queued);
-  }
-}
-
-/** Places every packet on agent 0 of machine 0, so the others get work only by stealing. */
-class OnlyFirst implements PlacementStrategy {
-  readonly name = 'only-first';
-  choose(candidates: readonly Candidate[]): Candidate {
-    return candidates.find((c) => c.machine === 'machine-0' && c.agent.endsWith('agent-0')) ?? candidates[0]!;
-  }
-}
-
 /**
  * Starts a simulation with `options`, lets `job` run on it, then lets the idle fleet heartbeat
  * for a while, and returns what happened. Every callback keeps its state per run.
@@ -52,7 +25,7 @@ export async function record(options: SimulationOptions, job: (sim: Simulation) 
   const count = { requests: 0 };
   const sim = await Simulation.start({
     ...options,
-    stealPolicy: (random) => new Counting(new RandomHalfPolicy(random), count),
+    stealPolicy: (random) => new CountingStealPolicy(new RandomHalfPolicy(random), count),
     onDeliver: (d) => deliveries.push(`${d.at} ${d.from}>${d.to}${d.reply ? ' reply' : ''} ${createHash('sha256').update(d.data).digest('hex')}`),
     onBatch: (b) => batches.push(`${b.at} ${b.executor} ${JSON.stringify(b.args)}`),
   });

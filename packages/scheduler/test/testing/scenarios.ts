@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { SlowWorkers } from '../../src/machine/machine-settings.js';
+import type { Candidate, PlacementStrategy } from '../../src/placement/placement-strategy.js';
 import { Mode, type ModeName } from '../../src/placement/registry.js';
+import type { StealPeer, StealPolicy } from '../../src/stealing/steal-policy.js';
 import type { SimulationOptions } from '../../src/testing/index.js';
 
 const GiB = 1024 ** 3;
@@ -73,3 +75,28 @@ export function progressLog(n: number): { readonly progress: (done: number) => v
 }
 
 export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** Counts steal requests: the agents ask their policy for a victim once per request they send. */
+export class CountingStealPolicy implements StealPolicy {
+  constructor(
+    private readonly inner: StealPolicy,
+    private readonly count: { requests: number },
+  ) {}
+
+  victim(peers: readonly StealPeer[], attempt: number): StealPeer | undefined {
+    this.count.requests++;
+    return this.inner.victim(peers, attempt);
+  }
+
+  amount(stealable: number, queued: number): number {
+    return this.inner.amount(stealable, queued);
+  }
+}
+
+/** Places every packet on agent 0 of machine 0, so the others get work only by stealing. */
+export class OnlyFirst implements PlacementStrategy {
+  readonly name = 'only-first';
+  choose(candidates: readonly Candidate[]): Candidate {
+    return candidates.find((c) => c.machine === 'machine-0' && c.agent.endsWith('agent-0')) ?? candidates[0]!;
+  }
+}
