@@ -5,6 +5,7 @@ import type { FunctionDef } from '../functions/function-def.js';
 import type { BatchOutcome, ExecutorFactory, ExecutorOptions, Outcome, TaskExecutor } from '../worker/executor.js';
 import { compileOrFail, failedOutcome } from '../worker/run-batch.cjs';
 import { checkSlowFactor } from '../worker/slow-factor.js';
+import { queuedBehind } from '../worker/thread-executor.js';
 
 /** How long one packet takes, in simulated milliseconds, before the slow-down: `(arg, index in its batch) => ms`. */
 export type PacketCost = (arg: unknown, index: number) => number;
@@ -25,6 +26,12 @@ export interface SimulatedExecutorOptions extends ExecutorOptions {
   readonly crashWhen?: (arg: unknown) => boolean;
   /** Called as each batch starts, to see where packets ran (placement, steals, retries). */
   readonly onBatch?: (event: BatchEvent) => void;
+  /**
+   * Take a batch while one runs and start it when that one ends, as a worker thread does
+   * (`TaskExecutor.queues`): its agent then keeps a second chunk waiting behind the running one.
+   * Default false: one batch at a time.
+   */
+  readonly queues?: boolean;
 }
 
 /** A batch a {@link SimulatedExecutor} starts. */
@@ -42,7 +49,17 @@ export const SIMULATED_EXECUTOR_DEFAULTS = {
   cost: (() => 1) as PacketCost,
   slowFactor: 1,
   name: 'simulated',
+  queues: false,
 } as const;
+
+interface SimulatedRun {
+  readonly fn: FunctionDef;
+  readonly args: readonly unknown[];
+  readonly resolve: (outcome: BatchOutcome) => void;
+  readonly reject: (error: Error) => void;
+  /** The timer that ends the run, once its packets have run and their simulated time is known. */
+  timer: TimerHandle | undefined;
+}
 
 /**
  * A `TaskExecutor` for simulation: runs the function in the calling thread, at once, but makes
@@ -54,15 +71,19 @@ export const SIMULATED_EXECUTOR_DEFAULTS = {
  * outcomes, a definition that does not compile as one error outcome per argument. An async
  * function is awaited before the next packet starts. `crashWhen` simulates the death of the
  * thread. `close` rejects a pending run with `WorkerCrashedError` at once, and later runs too.
+ * With `queues`, runs made while one runs wait their turn and settle in order; a crash, `stop`
+ * or `close` rejects those too, as never started (`neverStarted`), as a thread's death does.
  */
 export class SimulatedExecutor implements TaskExecutor {
+  readonly queues: boolean;
   private readonly cache = new FunctionCache();
   private readonly cost: PacketCost;
   private readonly crashWhen: ((arg: unknown) => boolean) | undefined;
   private readonly onBatch: ((event: BatchEvent) => void) | undefined;
   private readonly slowFactor: number;
   private readonly name: string;
-  private pending: { readonly reject: (error: Error) => void; timer: TimerHandle | undefined } | undefined;
+  /** Runs not settled, the one running first. */
+  private readonly runs: SimulatedRun[] = [];
   private closed = false;
 
   constructor(
@@ -76,6 +97,7 @@ export class SimulatedExecutor implements TaskExecutor {
     this.onBatch = o.onBatch;
     this.slowFactor = checkSlowFactor(o.slowFactor);
     this.name = o.name;
+    this.queues = o.queues === true;
   }
 
   /**
@@ -86,55 +108,67 @@ export class SimulatedExecutor implements TaskExecutor {
     return (perAgent) => new SimulatedExecutor(clock, { ...options, ...perAgent });
   }
 
-  /** Runs the batch now and resolves when the clock reaches the end of its simulated run time. */
+  /** Runs the batch now (with `queues`, once the runs before it ended) and resolves when the clock reaches the end of its simulated run time. */
   run(fn: FunctionDef, args: readonly unknown[]): Promise<BatchOutcome> {
     if (this.closed) return Promise.reject(new WorkerCrashedError(`executor "${this.name}" is closed`));
-    const compiledOr = compileOrFail(this.cache, fn, args);
-    if ('failed' in compiledOr) return Promise.resolve(compiledOr.failed);
-    const { compiled } = compiledOr;
-    this.onBatch?.({ executor: this.name, args, at: this.clock.now() });
     return new Promise<BatchOutcome>((resolve, reject) => {
-      const pending: { reject: (error: Error) => void; timer: TimerHandle | undefined } = { reject, timer: undefined };
-      this.pending = pending;
-      const finish = (ms: number, settle: () => void) => {
-        if (this.pending !== pending) return; // closed meanwhile
-        pending.timer = this.clock.setTimeout(() => {
-          if (this.pending !== pending) return;
-          this.pending = undefined;
-          settle();
-        }, ms);
-      };
-      this.execute(compiled, args).then(
-        ({ outcomes, ms, crashed }) =>
-          finish(ms, () =>
-            crashed ? reject(new WorkerCrashedError(`simulated thread of "${this.name}" died running a packet`)) : resolve({ outcomes, ms }),
-          ),
-        (error: unknown) => finish(0, () => reject(error)),
-      );
+      this.runs.push({ fn, args, resolve, reject, timer: undefined });
+      if (this.runs.length === 1) this.start(this.runs[0]!);
     });
   }
 
-  /** Rejects a pending run with `WorkerCrashedError` at once; later runs work. */
+  /** Rejects the running run with `WorkerCrashedError` at once, and the queued ones as never started; later runs work. */
   stop(): Promise<void> {
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending !== undefined) {
-      if (pending.timer !== undefined) this.clock.clearTimeout(pending.timer);
-      pending.reject(new WorkerCrashedError(`batch stopped on simulated thread "${this.name}"`));
-    }
+    this.failAll(new WorkerCrashedError(`batch stopped on simulated thread "${this.name}"`));
     return Promise.resolve();
   }
 
-  /** Rejects a pending run with `WorkerCrashedError` at once; later runs reject the same way. Idempotent. */
+  /** Rejects the pending runs with `WorkerCrashedError` at once; later runs reject the same way. Idempotent. */
   close(): Promise<void> {
     this.closed = true;
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending !== undefined) {
-      if (pending.timer !== undefined) this.clock.clearTimeout(pending.timer);
-      pending.reject(new WorkerCrashedError(`executor "${this.name}" was closed while a batch was running`));
-    }
+    this.failAll(new WorkerCrashedError(`executor "${this.name}" was closed while a batch was running`));
     return Promise.resolve();
+  }
+
+  private start(run: SimulatedRun): void {
+    const compiledOr = compileOrFail(this.cache, run.fn, run.args);
+    if ('failed' in compiledOr) {
+      this.settle(run, () => run.resolve(compiledOr.failed));
+      return;
+    }
+    this.onBatch?.({ executor: this.name, args: run.args, at: this.clock.now() });
+    const finish = (ms: number, end: () => void) => {
+      if (this.runs[0] !== run) return; // stopped or closed meanwhile
+      run.timer = this.clock.setTimeout(() => {
+        if (this.runs[0] === run) end();
+      }, ms);
+    };
+    this.execute(compiledOr.compiled, run.args).then(
+      ({ outcomes, ms, crashed }) =>
+        finish(ms, () =>
+          crashed
+            ? this.failAll(new WorkerCrashedError(`simulated thread of "${this.name}" died running a packet`))
+            : this.settle(run, () => run.resolve({ outcomes, ms })),
+        ),
+      (error: unknown) => finish(0, () => this.settle(run, () => run.reject(error as Error))),
+    );
+  }
+
+  /** Ends `run` (the one running) with `settle`, then starts the next. */
+  private settle(run: SimulatedRun, settle: () => void): void {
+    if (this.runs[0] !== run) return;
+    this.runs.shift();
+    settle();
+    const next = this.runs[0];
+    if (next !== undefined) this.start(next);
+  }
+
+  /** The thread died (or was stopped or closed): the running run rejects with `error`, the queued ones as never started. */
+  private failAll(error: WorkerCrashedError): void {
+    const [running, ...queued] = this.runs.splice(0);
+    if (running?.timer !== undefined) this.clock.clearTimeout(running.timer);
+    running?.reject(error);
+    for (const run of queued) run.reject(queuedBehind(error));
   }
 
   /** Runs the packets in order and adds up their simulated time; stops at a simulated crash. */

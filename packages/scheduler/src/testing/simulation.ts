@@ -44,6 +44,11 @@ export interface SimulationOptions {
   readonly crashWhen?: (arg: unknown) => boolean;
   /** Called as each batch starts on a worker (`executor` is `<machine>/agent-<i>`), to see where packets ran. */
   readonly onBatch?: (event: BatchEvent) => void;
+  /**
+   * Workers take a second chunk while one runs, as worker threads do (`SimulatedExecutorOptions.queues`),
+   * so agents keep one waiting behind the running one. Default false: one chunk at a time.
+   */
+  readonly queueing?: boolean;
   /** Slow workers, for every machine or per machine index. */
   readonly slow?: SlowWorkers | ((machine: number) => SlowWorkers | undefined);
   /**
@@ -159,6 +164,7 @@ export class Simulation {
       ...(o.cost !== undefined ? { cost: o.cost } : {}),
       ...(o.crashWhen !== undefined ? { crashWhen: o.crashWhen } : {}),
       ...(o.onBatch !== undefined ? { onBatch: o.onBatch } : {}),
+      ...(o.queueing === true ? { queues: true } : {}),
     });
     const logger = o.logger ?? new RecordingLogger();
     const masterRandom = fork();

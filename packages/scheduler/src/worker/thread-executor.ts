@@ -167,15 +167,21 @@ export class ThreadExecutor implements TaskExecutor {
   private failPending(error: WorkerCrashedError): void {
     const [running, ...waiting] = this.pending.splice(0);
     running?.reject(error);
-    for (const pending of waiting) {
-      const queued = new WorkerCrashedError(`${error.message} (this batch was queued behind the one running, and did not start)`, error);
-      notStarted.add(queued);
-      pending.reject(queued);
-    }
+    for (const pending of waiting) pending.reject(queuedBehind(error));
   }
 }
 
 const notStarted = new WeakSet<Error>();
+
+/**
+ * The error of a run that was queued behind the running one when `error` ended its thread: it
+ * never started, which {@link neverStarted} recognises. For executors that queue runs.
+ */
+export function queuedBehind(error: WorkerCrashedError): WorkerCrashedError {
+  const queued = new WorkerCrashedError(`${error.message} (this batch was queued behind the one running, and did not start)`, error);
+  notStarted.add(queued);
+  return queued;
+}
 
 /**
  * True for the `WorkerCrashedError` of a run that was still queued behind another when its thread

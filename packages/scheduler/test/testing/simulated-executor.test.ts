@@ -5,6 +5,7 @@ import { WorkerCrashedError } from '../../src/errors.js';
 import { describeFunction } from '../../src/functions/index.js';
 import type { BatchOutcome } from '../../src/worker/executor.js';
 import { SimulatedExecutor } from '../../src/testing/simulated-executor.js';
+import { neverStarted } from '../../src/worker/thread-executor.js';
 
 /** Settles `promise` into a value, so a test can look at it before and after moving the clock. */
 function watch<T>(promise: Promise<T>): { readonly value: () => T | Error | undefined } {
@@ -102,6 +103,47 @@ describe('SimulatedExecutor', () => {
     expect(pending.value()).to.be.instanceOf(WorkerCrashedError);
     expect(clock.pending).to.equal(0);
     expect(await executor.run(double, [1]).catch((e: unknown) => e)).to.be.instanceOf(WorkerCrashedError);
+  });
+
+  it('with queues, starts a run made while one runs when that one ends, and settles them in order', async () => {
+    const clock = new SimulatedClock();
+    const starts: Array<[unknown, number]> = [];
+    const executor = new SimulatedExecutor(clock, { queues: true, cost: () => 2, onBatch: (e) => starts.push([e.args[0], e.at]) });
+    expect(executor.queues).to.equal(true);
+    expect(new SimulatedExecutor(clock).queues).to.equal(false);
+    const first = watch(executor.run(double, [1, 2]));
+    const second = watch(executor.run(double, [3]));
+    await clock.advance(4);
+    expect(first.value()).to.deep.include({ ms: 4 });
+    expect(second.value()).to.equal(undefined);
+    await clock.advance(2);
+    expect(second.value()).to.deep.equal({ outcomes: [{ ok: true, value: 6 }], ms: 2 } satisfies BatchOutcome);
+    expect(starts).to.deep.equal([
+      [1, 0],
+      [3, 4],
+    ]);
+  });
+
+  it('with queues, a crash, stop or close fails the running run and the queued ones as never started', async () => {
+    const clock = new SimulatedClock();
+    const executor = new SimulatedExecutor(clock, { queues: true, cost: () => 1, crashWhen: (x) => x === 2 });
+    const crashing = watch(executor.run(double, [1, 2]));
+    const queued = watch(executor.run(double, [5]));
+    await clock.advance(2);
+    expect(crashing.value()).to.be.instanceOf(WorkerCrashedError);
+    expect(neverStarted(crashing.value())).to.equal(false);
+    expect(queued.value()).to.be.instanceOf(WorkerCrashedError);
+    expect(neverStarted(queued.value())).to.equal(true);
+    for (const end of [() => executor.stop(), () => executor.close()]) {
+      const running = watch(executor.run(double, [1]));
+      const behind = watch(executor.run(double, [3]));
+      await end();
+      await clock.advance(0);
+      expect(neverStarted(running.value())).to.equal(false);
+      expect(running.value()).to.be.instanceOf(WorkerCrashedError);
+      expect(neverStarted(behind.value())).to.equal(true);
+    }
+    expect(clock.pending).to.equal(0);
   });
 
   it('fails the run when a cost is not a finite number ≥ 0, and refuses a bad slow factor', async () => {
