@@ -33,6 +33,13 @@ export interface AgentSettings {
   readonly lentLeaseMs: number;
   /** An agent that runs out of work tells its masters what it holds (`agent-idle`), at most this often. */
   readonly idleReportMs: number;
+  /**
+   * Asked for work by an idle thief that found nothing queued anywhere, give it a copy of the
+   * chunk waiting in the thread behind the running one (once per chunk) and run it here too; the
+   * master keeps the first result. Shortens the tail behind slow workers. With `false` a packet
+   * runs twice only when a message or a machine was lost.
+   */
+  readonly lendCopies: boolean;
 }
 
 /** The defaults agent settings are merged over. */
@@ -47,4 +54,5 @@ export const AGENT_DEFAULTS = {
   resultResendMs: 300,
   lentLeaseMs: 3000,
   idleReportMs: 100,
+  lendCopies: true,
 } as const satisfies Partial<AgentSettings>;

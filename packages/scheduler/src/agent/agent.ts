@@ -46,6 +46,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
    * the thread does not idle while a result travels back; answers come in this order.
    */
   private readonly running: Entry[][] = [];
+  /** Chunks of `running` a copy of which went to a thief: each is copied once. */
+  private readonly copied = new WeakSet<readonly Entry[]>();
   /** Numbers chunks handed to the worker, so a late task timer finds its chunk gone. */
   private runId = 0;
   private taskTimer: TimerHandle | undefined;
@@ -177,7 +179,11 @@ export class Agent extends Actor<AgentMsg | Internal> {
       const msg = { type: 'run', fn: job.def, hash: job.header.fn, master: job.master, args: chunk.map((e) => e.arg) } as const;
       this.worker.tell(job.header.taskTimeoutMs === undefined ? msg : { ...msg, timed: run });
     }
-    if (this.running.length > 0) return;
+    if (this.running.length > 0) {
+      // Nothing left to hand the worker: look for more now, so the steal's round trip overlaps the run.
+      if (this.queue.length === 0) this.maybeSteal();
+      return;
+    }
     if (this.queue.length === 0) this.reportIdle();
     this.maybeSteal();
   }
@@ -459,7 +465,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const next = this.thief.next(this.peers, hint);
     if (next === undefined) return;
     const request: Steal = { type: 'steal', id: next.id, thief: this.self, machine: this.settings.machine, masters: this.masters };
-    next.peer.agent.tell(request);
+    next.peer.agent.tell(this.running.length <= 1 && this.thief.searched ? { ...request, copies: true } : request);
   }
 
   /**
@@ -493,9 +499,21 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const now = this.clock.now();
     for (const e of taken) e.job.lent.set(e.index, { entry: e, thief: msg.machine, since: now });
     this.counts.stolenOut += taken.length;
-    const { batches, defs } = grantBatches(taken);
+    const { batches, defs } = grantBatches(taken.length === 0 && msg.copies === true ? this.waitingCopy(movable) : taken);
     const grant: Grant = { type: 'grant', id: msg.id, victim: this.self, machine: this.settings.machine, defs, batches };
     msg.thief.tell(grant);
+  }
+
+  /**
+   * The chunk waiting in the thread behind the running one, to copy to a thief (see `Steal.copies`):
+   * none when lending copies is off, no chunk waits, one of its packets may not move, or it was
+   * copied before. It stays here and runs here too, so nothing is lent.
+   */
+  private waitingCopy(movable: (e: Entry) => boolean): readonly Entry[] {
+    const waiting = this.running.length > 1 ? this.running.at(-1)! : undefined;
+    if (!this.settings.lendCopies || waiting === undefined || this.copied.has(waiting) || !waiting.every(movable)) return [];
+    this.copied.add(waiting);
+    return waiting;
   }
 
   /** Queues again the lent packets `which` picks: their thief's machine died, or their lease ran out. */

@@ -1,8 +1,10 @@
 /**
  * The Agent's protocol. An agent owns the FIFO queue of one Worker: it hands the worker a chunk
- * from the head of the queue, reports results to each packet's master, and when the worker is
- * idle and the queue empty it asks its peers for work: one round over them at once (hinted
- * victims first, then peers of its own machine, which costs no network, then a few others).
+ * from the head of the queue, reports results to each packet's master, and when its queue is
+ * empty it asks its peers for work: one round over them at once (hinted victims first, then peers
+ * of its own machine, which costs no network, then a few others). It starts asking as soon as
+ * the queue runs dry, while its worker still runs the last chunks, so a steal's round trip
+ * overlaps the run instead of leaving the worker idle.
  * While a master runs a job, empty rounds repeat with exponential back-off; once no master does
  * (`work-hint`), an agent whose round found nothing parks, so an idle fleet says nothing but its
  * heartbeats. Packets, new peers and a `work-hint` with `running` wake it.
@@ -20,6 +22,13 @@
  * `lentLeaseMs` (its `grant`, `moved` or `release`, or the `machine-down`, was lost) is queued
  * here again: it may then run twice, and the master keeps one result. Lent packets count as held
  * in heartbeats, so the master never places them again while the lease runs.
+ *
+ * Copies (`AgentSettings.lendCopies`). An idle thief whose last round found nothing queued
+ * anywhere asks with `copies`. A victim with nothing queued to give then grants a copy of the
+ * chunk waiting in its thread behind the running one, once per chunk, and still runs it itself:
+ * the master keeps whichever result comes first (the thief's `moved` books the packet on the
+ * thief; the `release` finds nothing lent). This is speculation at the tail: a fast idle worker
+ * no longer waits for a slow one to start, and finish, the last chunk it holds.
  */
 import type { ActorRef } from '@armada/actors';
 import type { FunctionDef } from '../functions/function-def.js';
@@ -47,6 +56,8 @@ export interface Steal {
   readonly machine: MachineId;
   /** The masters the thief's machine is registered with; only their packets may move. */
   readonly masters: string[];
+  /** The thief is idle and its last round found nothing queued: a copy of a chunk waiting in a thread will do. */
+  readonly copies?: boolean;
 }
 
 /** The answer to a `steal`: packets that now belong to the thief. */

@@ -50,6 +50,11 @@ export class Thief {
     private readonly wake: (id: number) => void,
   ) {}
 
+  /** Whether a round found nothing since the thief last had work (see `Steal.copies`). */
+  get searched(): boolean {
+    return this.rounds > 0;
+  }
+
   /** Whether the last round found nothing and no job runs: the thief waits for {@link reset}. */
   get isParked(): boolean {
     return this.parked;

@@ -33,6 +33,8 @@ async function run(mode: ModeName, stealing: boolean, options: RunOptions = {}):
     seed: options.seed ?? 1,
     cost: (arg) => cost(arg as number),
     linkDelayMs: (from, to) => distance(from) + distance(to),
+    // As the machines' worker threads do: a second chunk waits behind the running one.
+    queueing: true,
     ...(options.slow === true ? { slow: SLOW } : {}),
     onBatch: (event) => {
       if (isFar(event.executor)) far += event.args.length;

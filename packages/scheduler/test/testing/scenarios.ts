@@ -28,6 +28,8 @@ export interface Scenario {
   /** Packet `x` costs `costs[x % costs.length]` ms. */
   readonly costs: readonly number[];
   readonly n: number;
+  /** Workers keep a second chunk waiting behind the running one, as threads do (copies can then be lent). */
+  readonly queueing?: boolean;
 }
 
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
@@ -43,6 +45,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   freeGiB: fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 4, maxLength: 4 }),
   costs: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 5 }),
   n: fc.integer({ min: 0, max: 60 }),
+  queueing: fc.boolean(),
 });
 
 /** The simulation options of a scenario. */
@@ -57,6 +60,7 @@ export function simulationOptions(s: Scenario, extra: SimulationOptions = {}): S
     slow: (i) => s.slow[i],
     stats: (i) => () => ({ cores: s.agentsPerMachine, totalMemory: 8 * GiB, freeMemory: s.freeGiB[i]! * GiB, load: 0 }),
     cost: (x) => costs[(x as number) % costs.length]!,
+    ...(s.queueing === true ? { queueing: true } : {}),
     ...extra,
   };
 }

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { Mode } from '../../src/placement/registry.js';
+import { Simulation, type SimulationOptions } from '../../src/testing/index.js';
+import { FAST, range } from './scenarios.js';
+
+/**
+ * The tail behind slow workers: 2 machines x 2 agents, one agent of each 4x slow; workers keep a
+ * second chunk waiting behind the running one, as threads do. Returns the makespan and how many
+ * times each packet started, anywhere.
+ */
+async function tail(lendCopies: boolean, seed: number): Promise<{ makespanMs: number; starts: Map<number, number> }> {
+  const starts = new Map<number, number>();
+  const options: SimulationOptions = {
+    ...FAST,
+    machine: { ...FAST.machine, agent: { ...FAST.machine.agent, lendCopies } },
+    seed,
+    machines: 2,
+    agentsPerMachine: 2,
+    slow: { fraction: 0.5, factor: 4 },
+    queueing: true,
+    cost: () => 10,
+    onBatch: (e) => {
+      for (const arg of e.args) starts.set(arg as number, (starts.get(arg as number) ?? 0) + 1);
+    },
+  };
+  const sim = await Simulation.start(options);
+  try {
+    const n = 40;
+    const begin = sim.now;
+    const out = await sim.run(sim.cluster.dmap((x: number) => x * 3, range(n), { mode: Mode.RoundRobin }));
+    expect(out).to.deep.equal(range(n).map((x) => x * 3));
+    return { makespanMs: sim.now - begin, starts };
+  } finally {
+    await sim.close();
+  }
+}
+
+describe('copies of chunks waiting behind slow workers', () => {
+  it('an idle thief runs a copy of the chunk waiting in a slow worker, and the job ends sooner', async () => {
+    for (const seed of [1, 2, 3]) {
+      const copies = await tail(true, seed);
+      const none = await tail(false, seed);
+      const twice = [...copies.starts.values()].filter((c) => c > 1).length;
+      expect(twice, `seed ${seed}: packets started twice`).to.be.greaterThan(0);
+      expect(copies.makespanMs, `seed ${seed}`).to.be.lessThan(none.makespanMs);
+    }
+  });
+
+  it('with lendCopies off, on a network that loses nothing, every packet starts once', async () => {
+    for (const seed of [1, 2, 3]) {
+      const { starts } = await tail(false, seed);
+      expect([...starts.values()].every((c) => c === 1), `seed ${seed}`).to.equal(true);
+      expect(starts.size).to.equal(40);
+    }
+  });
+});
