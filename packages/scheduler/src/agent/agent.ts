@@ -498,8 +498,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
     const now = this.clock.now();
     for (const e of taken) e.job.lent.set(e.index, { entry: e, thief: msg.machine, since: now });
-    this.counts.stolenOut += taken.length;
-    const { batches, defs } = grantBatches(taken.length === 0 && msg.copies === true ? this.waitingCopy(movable) : taken);
+    const given = taken.length === 0 && msg.copies === true ? this.waitingCopy(movable) : taken;
+    this.counts.stolenOut += given.length;
+    const { batches, defs } = grantBatches(given);
     const grant: Grant = { type: 'grant', id: msg.id, victim: this.self, machine: this.settings.machine, defs, batches };
     msg.thief.tell(grant);
   }

@@ -151,8 +151,9 @@ export interface AgentReport {
 /**
  * An agent's activity for status displays: `running` is the packets on its worker now; the others
  * count packets since the agent started, over all masters. `done` counts packets answered (a
- * result or a final failure); `stolenIn` packets received in grants, `stolenOut` packets lent in
- * grants. With no message lost, the fleet's `stolenIn` and `stolenOut` sums are equal.
+ * result or a final failure, copies run here included); `stolenIn` packets received in grants,
+ * `stolenOut` packets lent or copied in grants. With no message lost, the fleet's `stolenIn` and
+ * `stolenOut` sums are equal.
  */
 export interface AgentCounts {
   readonly running: number;
