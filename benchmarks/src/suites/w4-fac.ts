@@ -18,10 +18,19 @@
  * A calibration row (`split`) runs the same inputs as `threads` static interleaved shares on the
  * Piscina pool, one call per thread, results not returned: the parallel speedup the machine gives
  * at that moment with no scheduling at all. On a shared 2-core machine it can be far below 2x.
+ *
+ * A second one (`floor`) is the most any `dmap` over NATS can reach here: `machines` processes
+ * (`children/fac-floor.ts`) compute static interleaved shares on their main thread and send the
+ * results over raw nats.js, CBOR-encoded as the actor transport does, through the same
+ * nats-server. No scheduler, no protocol messages, no worker thread; only the results moved.
+ * `dmap` cannot beat it, so a target above it is out of reach on this host whatever the scheduler.
  */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Piscina } from 'piscina';
+import { CborSerializer } from '@armada/actors';
 import { closePmapPool, map, pmap, startPmapPool } from '@armada/scheduler';
 import { startNatsServer, type NatsServerHandle } from '@armada/transport-nats';
+import type { FloorReply, FloorRequest } from '../children/fac-floor.js';
 import fac, { type Share } from '../children/fac-worker.js';
 import {
   childProfileArgv,
@@ -33,11 +42,14 @@ import {
   printTable,
   ratio,
   round,
+  startChild,
   startMachineCluster,
+  stopAll,
   UsageError,
   withTimeout,
   writeResults,
   type Headline,
+  type ChildHandle,
   type MachineCluster,
   type Suite,
   type SuiteValues,
@@ -45,13 +57,14 @@ import {
 
 const SUITE = 'w4-fac';
 const FAC_WORKER = new URL('../children/fac-worker.js', import.meta.url);
+const FAC_FLOOR = new URL('../children/fac-floor.js', import.meta.url);
 const TARGET = '>= 1.6x on 0..999 and >= 1.85x on 0..2999';
 /**
  * `map` keeps this thread (where both masters live) busy for seconds, so heartbeats wait unread;
  * with the default 3 s the masters would declare healthy machines dead after a long `map`.
  */
 const MASTER = { deadAfterMs: 30_000 } as const;
-const VARIANTS = ['map', 'pmap-cold', 'pmap-warm', 'dmap', 'piscina', 'split'] as const;
+const VARIANTS = ['map', 'pmap-cold', 'pmap-warm', 'dmap', 'piscina', 'split', 'floor'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 const LABELS: Record<Variant, (p: Params) => string> = {
@@ -61,6 +74,7 @@ const LABELS: Record<Variant, (p: Params) => string> = {
   dmap: (p) => `dmap, ${p.machines} machines x ${p.agents}`,
   piscina: (p) => `Piscina, ${p.threads} threads`,
   split: (p) => `calibration: ${p.threads} static shares`,
+  floor: (p) => `floor of dmap: ${p.machines} processes, raw NATS`,
 };
 
 interface Params {
@@ -112,9 +126,18 @@ async function run(values: SuiteValues): Promise<void> {
   let server: NatsServerHandle | undefined;
   let machines: MachineCluster | undefined;
   let pool: Piscina<number | Share, bigint | number> | undefined;
+  let floorChildren: ChildHandle<unknown>[] = [];
+  let nc: NatsConnection | undefined;
   try {
     server = await startNatsServer();
     machines = await startMachineCluster(server.url, { machines: params.machines, agents: params.agents, execArgv, master: MASTER });
+    floorChildren = await Promise.all(
+      Array.from({ length: params.machines }, (_, i) =>
+        startChild({ name: `fac-floor ${i}`, script: FAC_FLOOR, args: ['--url', server!.url, '--subject', `bench.floor.${i}`] }),
+      ),
+    );
+    nc = await connect({ servers: server.url, name: 'bench-w4-floor' });
+    const floor = floorRunner(nc, params.machines);
     pool = new Piscina<number | Share, bigint | number>({ filename: FAC_WORKER.href, minThreads: params.threads, maxThreads: params.threads });
     const { cluster } = machines;
     const expected = new Map<number, bigint[]>();
@@ -142,6 +165,7 @@ async function run(values: SuiteValues): Promise<void> {
         if (computed !== ns.length) throw new Error(`split computed ${computed} of ${ns.length}`);
         return expected.get(ns.length)!;
       },
+      floor: (ns) => floor(ns.length),
     };
 
     // Untimed: starts every thread, ships the function, and gives each path a first run.
@@ -222,11 +246,54 @@ async function run(values: SuiteValues): Promise<void> {
     console.log(`target ${TARGET}`);
     console.log(`results: ${path}`);
   } finally {
+    await nc?.close().catch((error: unknown) => console.error('closing the floor connection failed:', error));
+    await stopAll(floorChildren);
     await pool?.destroy().catch((error: unknown) => console.error('stopping the Piscina pool failed:', error));
     await closePmapPool().catch((error: unknown) => console.error('closing the pmap pool failed:', error));
     await machines?.close();
     await server?.stop();
   }
+}
+
+/**
+ * The `floor` variant: fac(0..size-1) as `processes` static interleaved shares on the floor
+ * children, results gathered from their replies in input order.
+ */
+function floorRunner(nc: NatsConnection, processes: number): (size: number) => Promise<bigint[]> {
+  const wire = new CborSerializer();
+  const noRefs = () => {
+    throw new Error('floor replies carry no actor refs');
+  };
+  let calls = 0;
+  return (size) =>
+    new Promise<bigint[]>((resolve, reject) => {
+      const reply = `bench.floor.reply.${++calls}`;
+      const out = new Array<bigint>(size);
+      let done = 0;
+      let computed = 0;
+      const sub = nc.subscribe(reply, {
+        callback: (error, msg) => {
+          if (error !== null) {
+            reject(error);
+            return;
+          }
+          const m = wire.decode(msg.data, noRefs) as FloorReply;
+          if ('done' in m) {
+            computed += m.done;
+            if (++done < processes) return;
+            sub.unsubscribe();
+            if (computed === size) resolve(out);
+            else reject(new Error(`floor computed ${computed} of ${size}`));
+            return;
+          }
+          for (let k = 0; k < m.indices.length; k++) out[m.indices[k]!] = m.values[k] as bigint;
+        },
+      });
+      for (let i = 0; i < processes; i++) {
+        const request: FloorRequest = { first: i, step: processes, end: size, reply };
+        nc.publish(`bench.floor.${i}`, wire.encode(request));
+      }
+    });
 }
 
 function range(n: number): number[] {
