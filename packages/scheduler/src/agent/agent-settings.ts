@@ -34,8 +34,9 @@ export interface AgentSettings {
   /** An agent that runs out of work tells its masters what it holds (`agent-idle`), at most this often. */
   readonly idleReportMs: number;
   /**
-   * Asked for work by an idle thief that found nothing queued anywhere, give it a copy of the
-   * chunk waiting in the thread behind the running one (once per chunk) and run it here too; the
+   * Asked for work by a (nearly) idle thief that found nothing queued anywhere, give it a copy of
+   * a chunk the worker holds (waiting behind the running one, or running) when, at both agents'
+   * measured pace, the thief would finish it first; once per chunk, and run it here too. The
    * master keeps the first result. Shortens the tail behind slow workers. With `false` a packet
    * runs twice only when a message or a machine was lost.
    */

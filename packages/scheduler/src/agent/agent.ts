@@ -48,6 +48,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private readonly running: Entry[][] = [];
   /** Chunks of `running` a copy of which went to a thief: each is copied once. */
   private readonly copied = new WeakSet<readonly Entry[]>();
+  /** When the head of `running` started (about: when the chunk before it was answered, or it was handed over). */
+  private runningSince = 0;
   /** Numbers chunks handed to the worker, so a late task timer finds its chunk gone. */
   private runId = 0;
   private taskTimer: TimerHandle | undefined;
@@ -173,6 +175,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
       const chunk = this.nextChunk();
       if (chunk === undefined) break;
       this.idleReported = false;
+      if (this.running.length === 0) this.runningSince = this.clock.now();
       this.running.push(chunk);
       const job = chunk[0]!.job;
       const run = ++this.runId;
@@ -218,6 +221,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   private ran(outcome: BatchOutcome | { readonly crashed: Error; readonly started: boolean }): void {
     const chunk = this.running.shift();
+    this.runningSince = this.clock.now();
     const stopped = this.stopping;
     // A stop ends every chunk the thread held: it is over once the last of them is answered.
     if (this.running.length === 0) this.stopping = undefined;
@@ -465,7 +469,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const next = this.thief.next(this.peers, hint);
     if (next === undefined) return;
     const request: Steal = { type: 'steal', id: next.id, thief: this.self, machine: this.settings.machine, masters: this.masters };
-    next.peer.agent.tell(this.running.length <= 1 && this.thief.searched ? { ...request, copies: true } : request);
+    next.peer.agent.tell(this.running.length <= 1 && this.thief.searched ? { ...request, copies: true, paces: this.paces() } : request);
   }
 
   /**
@@ -498,7 +502,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
     const now = this.clock.now();
     for (const e of taken) e.job.lent.set(e.index, { entry: e, thief: msg.machine, since: now });
-    const given = taken.length === 0 && msg.copies === true ? this.waitingCopy(movable) : taken;
+    const given = taken.length === 0 && msg.copies === true ? this.copyFor(msg, movable) : taken;
     this.counts.stolenOut += given.length;
     const { batches, defs } = grantBatches(given);
     const grant: Grant = { type: 'grant', id: msg.id, victim: this.self, machine: this.settings.machine, defs, batches };
@@ -506,15 +510,39 @@ export class Agent extends Actor<AgentMsg | Internal> {
   }
 
   /**
-   * The chunk waiting in the thread behind the running one, to copy to a thief (see `Steal.copies`):
-   * none when lending copies is off, no chunk waits, one of its packets may not move, or it was
-   * copied before. It stays here and runs here too, so nothing is lent.
+   * A chunk the worker holds, to copy to a thief that found nothing queued anywhere (see
+   * `Steal.copies`): of the running chunk and the one waiting behind it, the one the thief would
+   * finish soonest before this agent does, at each side's mean pace for the chunk's job (the
+   * thief's from its request; one not given counts as this agent's, so only a waiting chunk can
+   * go to it). None when lending copies is off, nothing pays, or this agent has not measured its
+   * own pace yet. Each chunk is copied once; it stays here and runs here too, so nothing is lent.
    */
-  private waitingCopy(movable: (e: Entry) => boolean): readonly Entry[] {
-    const waiting = this.running.length > 1 ? this.running.at(-1)! : undefined;
-    if (!this.settings.lendCopies || waiting === undefined || this.copied.has(waiting) || !waiting.every(movable)) return [];
-    this.copied.add(waiting);
-    return waiting;
+  private copyFor(msg: Steal, movable: (e: Entry) => boolean): readonly Entry[] {
+    if (!this.settings.lendCopies) return [];
+    const now = this.clock.now();
+    let endsAt = this.runningSince;
+    let best: { chunk: readonly Entry[]; gainMs: number } | undefined;
+    for (const chunk of this.running) {
+      const job = chunk[0]!.job;
+      const mine = job.cost.meanMs;
+      if (mine === undefined) return [];
+      // A chunk that ran past its expected end may end any moment.
+      endsAt = Math.max(endsAt + mine * chunk.length, now);
+      const theirs = msg.paces?.find(([id]) => id === job.header.id)?.[1];
+      if (theirs === undefined && chunk === this.running[0]) continue;
+      const gainMs = endsAt - now - (theirs ?? mine) * chunk.length;
+      if (gainMs > 0 && (best === undefined || gainMs > best.gainMs) && !this.copied.has(chunk) && chunk.every(movable)) best = { chunk, gainMs };
+    }
+    if (best === undefined) return [];
+    this.copied.add(best.chunk);
+    return best.chunk;
+  }
+
+  /** This agent's mean run time per packet of each job it measured, for a steal that asks for copies. */
+  private paces(): Array<[JobId, number]> {
+    const out: Array<[JobId, number]> = [];
+    for (const job of this.jobs.values()) if (job.cost.meanMs !== undefined) out.push([job.header.id, job.cost.meanMs]);
+    return out;
   }
 
   /** Queues again the lent packets `which` picks: their thief's machine died, or their lease ran out. */

@@ -23,12 +23,14 @@
  * here again: it may then run twice, and the master keeps one result. Lent packets count as held
  * in heartbeats, so the master never places them again while the lease runs.
  *
- * Copies (`AgentSettings.lendCopies`). An idle thief whose last round found nothing queued
- * anywhere asks with `copies`. A victim with nothing queued to give then grants a copy of the
- * chunk waiting in its thread behind the running one, once per chunk, and still runs it itself:
- * the master keeps whichever result comes first (the thief's `moved` books the packet on the
- * thief; the `release` finds nothing lent). This is speculation at the tail: a fast idle worker
- * no longer waits for a slow one to start, and finish, the last chunk it holds.
+ * Copies (`AgentSettings.lendCopies`). A (nearly) idle thief whose last round found nothing
+ * queued anywhere asks with `copies` and its pace per job. A victim with nothing queued to give
+ * then grants a copy of a chunk its worker holds, the waiting one or the running one, when at
+ * both paces the thief would finish it first; once per chunk, and it still runs it itself. The
+ * master keeps whichever result comes first (the thief's `moved` books the packet on the thief;
+ * the `release` finds nothing lent). This is speculation at the tail, as backup tasks are in
+ * MapReduce: a fast idle worker no longer waits for a slow one to start, and finish, the last
+ * chunks it holds.
  */
 import type { ActorRef } from '@armada/actors';
 import type { FunctionDef } from '../functions/function-def.js';
@@ -56,8 +58,10 @@ export interface Steal {
   readonly machine: MachineId;
   /** The masters the thief's machine is registered with; only their packets may move. */
   readonly masters: string[];
-  /** The thief is idle and its last round found nothing queued: a copy of a chunk waiting in a thread will do. */
+  /** The thief is (nearly) idle and its last round found nothing queued: a copy of a chunk a worker holds will do. */
   readonly copies?: boolean;
+  /** With `copies`: the thief's mean run time per packet (ms) of the jobs it has run, so the victim copies only what the thief would finish first. */
+  readonly paces?: ReadonlyArray<readonly [JobId, number]>;
 }
 
 /** The answer to a `steal`: packets that now belong to the thief. */

@@ -35,7 +35,32 @@ async function tail(lendCopies: boolean, seed: number): Promise<{ makespanMs: nu
   }
 }
 
-describe('copies of chunks waiting behind slow workers', () => {
+/** 2 machines x 1 agent, the first 8x slow, one chunk at a time (no waiting chunk to copy). */
+async function slowRunning(lendCopies: boolean, seed: number): Promise<{ makespanMs: number; twice: number }> {
+  const starts = new Map<number, number>();
+  const sim = await Simulation.start({
+    ...FAST,
+    machine: { ...FAST.machine, agent: { ...FAST.machine.agent, lendCopies } },
+    seed,
+    machines: 2,
+    agentsPerMachine: 1,
+    slow: (i) => (i === 0 ? { fraction: 1, factor: 8 } : undefined),
+    cost: () => 10,
+    onBatch: (e) => {
+      for (const arg of e.args) starts.set(arg as number, (starts.get(arg as number) ?? 0) + 1);
+    },
+  });
+  try {
+    const begin = sim.now;
+    const out = await sim.run(sim.cluster.dmap((x: number) => x + 1, range(12), { mode: Mode.RoundRobin }));
+    expect(out).to.deep.equal(range(12).map((x) => x + 1));
+    return { makespanMs: sim.now - begin, twice: [...starts.values()].filter((c) => c > 1).length };
+  } finally {
+    await sim.close();
+  }
+}
+
+describe('copies of chunks held by slow workers', () => {
   it('an idle thief runs a copy of the chunk waiting in a slow worker, and the job ends sooner', async () => {
     for (const seed of [1, 2, 3]) {
       const copies = await tail(true, seed);
@@ -43,6 +68,17 @@ describe('copies of chunks waiting behind slow workers', () => {
       const twice = [...copies.starts.values()].filter((c) => c > 1).length;
       expect(twice, `seed ${seed}: packets started twice`).to.be.greaterThan(0);
       expect(copies.makespanMs, `seed ${seed}`).to.be.lessThan(none.makespanMs);
+    }
+  });
+
+  it('a fast idle agent runs a copy of the chunk a far slower one is running, and the job ends sooner', async () => {
+    for (const seed of [1, 2]) {
+      const copies = await slowRunning(true, seed);
+      const none = await slowRunning(false, seed);
+      expect(copies.twice, `seed ${seed}`).to.equal(1);
+      expect(none.twice, `seed ${seed}`).to.equal(0);
+      // The slow agent's last packet takes 80 ms; the copy on the fast one 10 ms.
+      expect(copies.makespanMs, `seed ${seed}`).to.be.below(none.makespanMs - 20);
     }
   });
 
