@@ -30,6 +30,8 @@ export interface Entry {
   attempts: number;
   /** Was in a chunk whose thread died: runs alone until it succeeds. */
   suspect: boolean;
+  /** Came in a grant of copies: the victim runs it too (see `Steal.copies`). */
+  readonly copy?: boolean;
 }
 
 /** A job the agent has just heard of (from an assign or a grant), holding nothing yet. */

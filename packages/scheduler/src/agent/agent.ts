@@ -24,6 +24,7 @@ import { NO_HINT, Thief, type StealHint } from './thief.js';
 type Internal =
   | { readonly type: 'ran'; readonly outcome: BatchOutcome | { readonly crashed: Error; readonly started: boolean } }
   | { readonly type: 'steal-timeout'; readonly id: number }
+  | { readonly type: 'grace-over' }
   | { readonly type: 'task-timeout'; readonly run: number }
   | { readonly type: 'started'; readonly run: number };
 
@@ -50,6 +51,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private readonly copied = new WeakSet<readonly Entry[]>();
   /** When the head of `running` started (about: when the chunk before it was answered, or it was handed over). */
   private runningSince = 0;
+  /** A running copy of a dropped job, left to end by itself until the timer (see `stopDropped`). */
+  private grace: { readonly chunk: readonly Entry[]; readonly timer: TimerHandle } | undefined;
   /** Numbers chunks handed to the worker, so a late task timer finds its chunk gone. */
   private runId = 0;
   private taskTimer: TimerHandle | undefined;
@@ -89,6 +92,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
 
   override postStop(): void {
     if (this.taskTimer !== undefined) this.clock.clearTimeout(this.taskTimer);
+    if (this.grace !== undefined) this.clock.clearTimeout(this.grace.timer);
     this.thief.close();
   }
 
@@ -163,6 +167,10 @@ export class Agent extends Actor<AgentMsg | Internal> {
       case 'steal-timeout':
         this.thief.timedOut(msg.id);
         break;
+      case 'grace-over':
+        if (this.grace !== undefined && this.running[0] === this.grace.chunk) this.stopRunning('cancelled');
+        this.grace = undefined;
+        break;
     }
     this.pump();
     this.flushDue();
@@ -222,6 +230,10 @@ export class Agent extends Actor<AgentMsg | Internal> {
   private ran(outcome: BatchOutcome | { readonly crashed: Error; readonly started: boolean }): void {
     const chunk = this.running.shift();
     this.runningSince = this.clock.now();
+    if (this.grace !== undefined && this.grace.chunk === chunk) {
+      this.clock.clearTimeout(this.grace.timer);
+      this.grace = undefined;
+    }
     const stopped = this.stopping;
     // A stop ends every chunk the thread held: it is over once the last of them is answered.
     if (this.running.length === 0) this.stopping = undefined;
@@ -424,7 +436,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   }
 
   /** Queues packets from an assign or a grant, except those held here already; asks for a definition that did not come. */
-  private accept(defs: readonly FunctionDef[], batches: readonly PacketBatch[]): void {
+  private accept(defs: readonly FunctionDef[], batches: readonly PacketBatch[], copy = false): void {
     for (const def of defs) this.definitions.definitions.add(def);
     for (const batch of batches) {
       let job = this.jobs.get(batch.job.id);
@@ -447,7 +459,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
           continue;
         }
         job.holding.add(index);
-        this.queue.push({ job, index, arg: args[k], attempts: attempts?.[k] ?? 0, suspect: false });
+        this.queue.push({ job, index, arg: args[k], attempts: attempts?.[k] ?? 0, suspect: false, ...(copy ? { copy } : {}) });
       }
     }
     // A definition that came for a job whose packets came earlier (a lost or late assign).
@@ -486,7 +498,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     this.thief.granted(msg.id, msg.batches.length === 0, msg.victim.toString());
     if (msg.batches.length === 0) return;
     for (const batch of msg.batches) this.counts.stolenIn += batch.indices.length;
-    this.accept(msg.defs, msg.batches);
+    this.accept(msg.defs, msg.batches, msg.copy === true);
     for (const batch of msg.batches) {
       batch.job.master.tell({ type: 'moved', job: batch.job.id, indices: batch.indices, from: msg.machine, to: this.settings.machine, thief: this.self, victim: msg.victim });
     }
@@ -505,7 +517,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const given = taken.length === 0 && msg.copies === true ? this.copyFor(msg, movable) : taken;
     this.counts.stolenOut += given.length;
     const { batches, defs } = grantBatches(given);
-    const grant: Grant = { type: 'grant', id: msg.id, victim: this.self, machine: this.settings.machine, defs, batches };
+    const grant: Grant = { type: 'grant', id: msg.id, victim: this.self, machine: this.settings.machine, defs, batches, ...(given !== taken ? { copy: true } : {}) };
     msg.thief.tell(grant);
   }
 
@@ -556,6 +568,25 @@ export class Agent extends Actor<AgentMsg | Internal> {
     }
   }
 
+  /**
+   * Stops `head`, the running chunk of a dropped job, at once; unless it is a tail copy (given to a
+   * thief, or received as one) whose pace is known. Such a chunk is usually a duplicate near its
+   * end (the job ended because the other copy answered), and stopping it terminates the thread:
+   * the replacement takes ~45 ms to start and runs its first packets many times slower. It gets
+   * until twice its expected run time from its start, then it is stopped (a runaway copy too).
+   */
+  private stopDropped(head: readonly Entry[]): void {
+    const mean = head[0]!.job.cost.meanMs;
+    const copy = this.copied.has(head) || head.some((e) => e.copy === true);
+    if (!copy || mean === undefined) {
+      this.stopRunning('cancelled');
+      return;
+    }
+    if (this.grace !== undefined) return;
+    const graceMs = Math.max(0, this.runningSince + 2 * mean * head.length - this.clock.now());
+    this.grace = { chunk: head, timer: this.clock.setTimeout(() => this.self.tell({ type: 'grace-over' }), graceMs) };
+  }
+
   private drop(which: (job: AgentJob) => boolean): void {
     const gone = new Set<AgentJob>();
     for (const job of this.jobs.values()) if (which(job)) gone.add(job);
@@ -565,7 +596,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
     // A packet of a dropped job that still runs is stopped rather than left to hold the thread.
     // Only the chunk that runs is stopped; one still queued behind it runs and its results are dropped.
     const head = this.running[0];
-    if (head !== undefined && gone.has(head[0]!.job)) this.stopRunning('cancelled');
+    if (head !== undefined && gone.has(head[0]!.job)) this.stopDropped(head);
     const ids = new Set([...gone].map((j) => j.header.id));
     this.outbox.drop((id) => ids.has(id));
   }

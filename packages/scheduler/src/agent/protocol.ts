@@ -72,6 +72,8 @@ export interface Grant {
   readonly machine: MachineId;
   readonly defs: FunctionDef[];
   readonly batches: PacketBatch[];
+  /** The packets are copies the victim runs too (see "Copies" above), not lent ones. */
+  readonly copy?: boolean;
 }
 
 /** The master recorded the move of these lent packets: forget the copies. */
