@@ -480,7 +480,14 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const hint = this.hint.running || !this.holdsStealableJob() ? this.hint : { ...this.hint, running: true };
     const next = this.thief.next(this.peers, hint);
     if (next === undefined) return;
-    const request: Steal = { type: 'steal', id: next.id, thief: this.self, machine: this.settings.machine, masters: this.masters };
+    const request: Steal = {
+      type: 'steal',
+      id: next.id,
+      thief: this.self,
+      machine: this.settings.machine,
+      masters: this.masters,
+      ...(this.running.length > 0 ? this.aheadFields() : {}),
+    };
     next.peer.agent.tell(this.running.length <= 1 && this.thief.searched ? { ...request, copies: true, paces: this.paces() } : request);
   }
 
@@ -510,9 +517,13 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const movable = (e: Entry) => e.job.header.stealable && masters.has(e.job.master) && !e.suspect && e.job.def !== undefined;
     let stealable = 0;
     for (const e of this.queue) if (movable(e)) stealable++;
-    const amount = Math.max(0, Math.min(stealable, Math.floor(this.policy.amount(stealable, this.queue.length))));
-    const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
     const now = this.clock.now();
+    // A thief that asks ahead gets only what this agent can spare beyond its next packet, unless it runs dry first.
+    const ownEnd = this.runningEndsAt();
+    const thiefFirst = msg.freeInMs !== undefined && ownEnd !== undefined && msg.freeInMs < ownEnd - now;
+    const spare = msg.ahead === true && !thiefFirst ? Math.max(0, stealable - 1) : stealable;
+    const amount = Math.max(0, Math.min(spare, Math.floor(this.policy.amount(spare, this.queue.length))));
+    const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
     for (const e of taken) e.job.lent.set(e.index, { entry: e, thief: msg.machine, since: now });
     const given = taken.length === 0 && msg.copies === true ? this.copyFor(msg, movable) : taken;
     this.counts.stolenOut += given.length;
@@ -548,6 +559,24 @@ export class Agent extends Actor<AgentMsg | Internal> {
     if (best === undefined) return [];
     this.copied.add(best.chunk);
     return best.chunk;
+  }
+
+  /** When the worker is expected to run dry (at least now), at this agent's mean pace per job; undefined when a pace is unknown. */
+  private runningEndsAt(): number | undefined {
+    const now = this.clock.now();
+    let endsAt = this.runningSince;
+    for (const chunk of this.running) {
+      const mine = chunk[0]!.job.cost.meanMs;
+      if (mine === undefined) return undefined;
+      endsAt = Math.max(endsAt + mine * chunk.length, now);
+    }
+    return Math.max(endsAt, now);
+  }
+
+  /** What a steal asked ahead carries (see `Steal.ahead`). */
+  private aheadFields(): Pick<Steal, 'ahead' | 'freeInMs'> {
+    const endsAt = this.runningEndsAt();
+    return endsAt === undefined ? { ahead: true } : { ahead: true, freeInMs: endsAt - this.clock.now() };
   }
 
   /** This agent's mean run time per packet of each job it measured, for a steal that asks for copies. */

@@ -58,6 +58,15 @@ export interface Steal {
   readonly machine: MachineId;
   /** The masters the thief's machine is registered with; only their packets may move. */
   readonly masters: string[];
+  /**
+   * The thief's worker still runs chunks: it asks ahead, before running dry. The victim then keeps
+   * its next packet unless the thief expects to run dry first (`freeInMs`): otherwise its own
+   * worker starts that packet no later, and two agents near the end would pass a last packet back
+   * and forth.
+   */
+  readonly ahead?: boolean;
+  /** With `ahead`: in how many ms the thief expects its worker to run dry, at its measured pace; absent when unknown. */
+  readonly freeInMs?: number;
   /** The thief is (nearly) idle and its last round found nothing queued: a copy of a chunk a worker holds will do. */
   readonly copies?: boolean;
   /** With `copies`: the thief's mean run time per packet (ms) of the jobs it has run, so the victim copies only what the thief would finish first. */
