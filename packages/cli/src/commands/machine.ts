@@ -47,7 +47,7 @@ export function machineCommand(_io: ProgramIo, parent: Command): Command {
     .option('--slow-fraction <0..1>', "DLisp's slow workers: share of this machine's agents that are slow", numberIn('--slow-fraction', 0, 1))
     .addOption(new Option('--slow-factor <k>', 'how many times as long a slow worker takes').argParser(numberIn('--slow-factor', 1)).default(MACHINE_COMMAND_DEFAULTS.slowFactor))
     .option('--heartbeat-ms <ms>', 'heartbeat period (default 1000)', positiveInt('--heartbeat-ms'))
-    .option('--no-tail-copies', 'never run a copy of a peer\'s waiting chunk at the tail of a job: a function then runs twice only when a message or a machine is lost')
+    .option('--no-tail-copies', 'neither lend nor take copies of chunks at the tail of a job: the packets of this machine then run twice only when a message or a machine is lost')
     .option('--trust <keyfile>', 'public key file (from `armada keygen`): run only function modules signed by its private key')
     .option('--module-cache <dir>', 'directory that caches shipped function files across restarts')
     .option('--module-cache-mb <n>', 'size bound of the module cache, MiB', positiveInt('--module-cache-mb'))

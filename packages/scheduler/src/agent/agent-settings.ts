@@ -34,11 +34,13 @@ export interface AgentSettings {
   /** An agent that runs out of work tells its masters what it holds (`agent-idle`), at most this often. */
   readonly idleReportMs: number;
   /**
-   * Asked for work by a (nearly) idle thief that found nothing queued anywhere, give it a copy of
-   * a chunk the worker holds (waiting behind the running one, or running) when, at both agents'
-   * measured pace, the thief would finish it first; once per chunk, and run it here too. The
-   * master keeps the first result. Shortens the tail behind slow workers. With `false` a packet
-   * runs twice only when a message or a machine was lost.
+   * Tail copies (see the agent protocol): asked for work by a thief that found nothing queued in
+   * its last round, give it a copy of a chunk the worker holds (waiting behind the running one, or
+   * running) when, at both agents' measured pace and counting the thief's own work left, the thief
+   * would finish it first; and, as a thief, ask for such copies. The master keeps the first
+   * result. Shortens the tail behind slow workers. With `false` the agent neither lends nor takes
+   * copies, so the packets it holds, and those it runs, run twice only when a message or a machine
+   * was lost.
    */
   readonly lendCopies: boolean;
 }

@@ -191,8 +191,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
       this.worker.tell(job.header.taskTimeoutMs === undefined ? msg : { ...msg, timed: run });
     }
     if (this.running.length > 0) {
-      // Nothing left to hand the worker: look for more now, so the steal's round trip overlaps the run.
-      if (this.queue.length === 0) this.maybeSteal();
+      // Nothing left to hand the worker: look for more now, so the steal's round trip overlaps the
+      // run. One round only: after an empty one the worker's next answer is awaited, not a back-off.
+      if (this.queue.length === 0 && !this.thief.searched) this.maybeSteal();
       return;
     }
     if (this.queue.length === 0) this.reportIdle();
@@ -488,7 +489,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
       masters: this.masters,
       ...(this.running.length > 0 ? this.aheadFields() : {}),
     };
-    next.peer.agent.tell(this.running.length <= 1 && this.thief.searched ? { ...request, copies: true, paces: this.paces() } : request);
+    const copies = this.settings.lendCopies && this.running.length <= 1 && this.thief.searched;
+    next.peer.agent.tell(copies ? { ...request, copies: true, paces: this.paces() } : request);
   }
 
   /**
@@ -506,6 +508,8 @@ export class Agent extends Actor<AgentMsg | Internal> {
     if (msg.batches.length === 0) return;
     for (const batch of msg.batches) this.counts.stolenIn += batch.indices.length;
     this.accept(msg.defs, msg.batches, msg.copy === true);
+    // Copies stay booked on the victim, which runs them too: its machine's death, not this one's, places them again.
+    if (msg.copy === true) return;
     for (const batch of msg.batches) {
       batch.job.master.tell({ type: 'moved', job: batch.job.id, indices: batch.indices, from: msg.machine, to: this.settings.machine, thief: this.self, victim: msg.victim });
     }
@@ -514,13 +518,15 @@ export class Agent extends Actor<AgentMsg | Internal> {
   /** A peer asked for work: lend it part of the queue's tail, packets of stealable jobs only. */
   private giveTo(msg: Steal): void {
     const masters = new Set(msg.masters);
-    const movable = (e: Entry) => e.job.header.stealable && masters.has(e.job.master) && !e.suspect && e.job.def !== undefined;
+    // A copy stays where it was copied to: lending it on would move a packet booked elsewhere.
+    const movable = (e: Entry) => e.job.header.stealable && masters.has(e.job.master) && !e.suspect && e.job.def !== undefined && e.copy !== true;
     let stealable = 0;
     for (const e of this.queue) if (movable(e)) stealable++;
     const now = this.clock.now();
     // A thief that asks ahead gets only what this agent can spare beyond its next packet, unless it runs dry first.
     const ownEnd = this.runningEndsAt();
-    const thiefFirst = msg.freeInMs !== undefined && ownEnd !== undefined && msg.freeInMs < ownEnd - now;
+    const freeInMs = validMs(msg.freeInMs);
+    const thiefFirst = freeInMs !== undefined && ownEnd !== undefined && freeInMs < ownEnd - now;
     const spare = msg.ahead === true && !thiefFirst ? Math.max(0, stealable - 1) : stealable;
     const amount = Math.max(0, Math.min(spare, Math.floor(this.policy.amount(spare, this.queue.length))));
     const taken = amount === 0 ? [] : this.queue.takeFromTail(amount, movable);
@@ -541,7 +547,10 @@ export class Agent extends Actor<AgentMsg | Internal> {
    * own pace yet. Each chunk is copied once; it stays here and runs here too, so nothing is lent.
    */
   private copyFor(msg: Steal, movable: (e: Entry) => boolean): readonly Entry[] {
-    if (!this.settings.lendCopies) return [];
+    if (!this.settings.lendCopies || this.stopping !== undefined) return [];
+    // A thief still running starts the copy once it runs dry; one that does not say when gets none.
+    const thiefFree = msg.ahead === true ? validMs(msg.freeInMs) : 0;
+    if (thiefFree === undefined) return [];
     const now = this.clock.now();
     let endsAt = this.runningSince;
     let best: { chunk: readonly Entry[]; gainMs: number } | undefined;
@@ -551,10 +560,11 @@ export class Agent extends Actor<AgentMsg | Internal> {
       if (mine === undefined) return [];
       // A chunk that ran past its expected end may end any moment.
       endsAt = Math.max(endsAt + mine * chunk.length, now);
-      const theirs = msg.paces?.find(([id]) => id === job.header.id)?.[1];
+      const theirs = paceOf(msg.paces, job.header.id);
       if (theirs === undefined && chunk === this.running[0]) continue;
-      const gainMs = endsAt - now - (theirs ?? mine) * chunk.length;
-      if (gainMs > 0 && (best === undefined || gainMs > best.gainMs) && !this.copied.has(chunk) && chunk.every(movable)) best = { chunk, gainMs };
+      const gainMs = endsAt - now - thiefFree - (theirs ?? mine) * chunk.length;
+      const fit = this.jobs.has(job.header.id) && !this.copied.has(chunk) && chunk.every(movable);
+      if (gainMs > 0 && (best === undefined || gainMs > best.gainMs) && fit) best = { chunk, gainMs };
     }
     if (best === undefined) return [];
     this.copied.add(best.chunk);
@@ -622,13 +632,26 @@ export class Agent extends Actor<AgentMsg | Internal> {
     if (gone.size === 0) return;
     for (const job of gone) this.jobs.delete(job.header.id);
     this.queue.remove((e) => gone.has(e.job));
-    // A packet of a dropped job that still runs is stopped rather than left to hold the thread.
-    // Only the chunk that runs is stopped; one still queued behind it runs and its results are dropped.
+    // A packet of a dropped job that still runs is stopped rather than left to hold the thread (a
+    // tail copy gets a grace, see `stopDropped`). A chunk queued behind it in the thread is then
+    // rejected as never started, and `requeue` drops it, its job being gone.
     const head = this.running[0];
     if (head !== undefined && gone.has(head[0]!.job)) this.stopDropped(head);
     const ids = new Set([...gone].map((j) => j.header.id));
     this.outbox.drop((id) => ids.has(id));
   }
+}
+
+/** A duration from the wire: a finite number ≥ 0, else undefined. */
+function validMs(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** The thief's pace for `job` from a steal's `paces`, ignoring what is not a `[job, ms]` pair. */
+function paceOf(paces: unknown, job: JobId): number | undefined {
+  if (!Array.isArray(paces)) return undefined;
+  for (const pair of paces) if (Array.isArray(pair) && pair[0] === job) return validMs(pair[1]);
+  return undefined;
 }
 
 export type { AgentRef };

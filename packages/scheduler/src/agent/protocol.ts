@@ -4,7 +4,9 @@
  * empty it asks its peers for work: one round over them at once (hinted victims first, then peers
  * of its own machine, which costs no network, then a few others). It starts asking as soon as
  * the queue runs dry, while its worker still runs the last chunks, so a steal's round trip
- * overlaps the run instead of leaving the worker idle.
+ * overlaps the run instead of leaving the worker idle (one round: after an empty one it waits for
+ * its worker, then steals as an idle agent). A victim keeps its next packet from such a thief
+ * (`ahead`) unless the thief says it runs dry first.
  * While a master runs a job, empty rounds repeat with exponential back-off; once no master does
  * (`work-hint`), an agent whose round found nothing parks, so an idle fleet says nothing but its
  * heartbeats. Packets, new peers and a `work-hint` with `running` wake it.
@@ -23,14 +25,16 @@
  * here again: it may then run twice, and the master keeps one result. Lent packets count as held
  * in heartbeats, so the master never places them again while the lease runs.
  *
- * Copies (`AgentSettings.lendCopies`). A (nearly) idle thief whose last round found nothing
- * queued anywhere asks with `copies` and its pace per job. A victim with nothing queued to give
- * then grants a copy of a chunk its worker holds, the waiting one or the running one, when at
- * both paces the thief would finish it first; once per chunk, and it still runs it itself. The
- * master keeps whichever result comes first (the thief's `moved` books the packet on the thief;
- * the `release` finds nothing lent). This is speculation at the tail, as backup tasks are in
- * MapReduce: a fast idle worker no longer waits for a slow one to start, and finish, the last
- * chunks it holds.
+ * Copies (`AgentSettings.lendCopies`). A thief running at most one chunk whose last round (the
+ * peers it asks: hinted victims, its own machine, a few others) found nothing queued asks with
+ * `copies`, its pace per job and, if still running, when it runs dry. A victim with nothing
+ * queued to give then grants (`copy`) a copy of a chunk its worker holds, the waiting one or the
+ * running one, when at both paces the thief would finish it first; each chunk once by that
+ * victim, and it still runs it itself. A copy is not lent: no lease, no `moved`, no `release`; it
+ * stays booked on the victim, which answers for it, and the master keeps whichever result comes
+ * first. The thief neither lends a copy on nor copies it again. This is speculation at the tail,
+ * as backup tasks are in MapReduce: a fast idle worker no longer waits for a slow one to start,
+ * and finish, the last chunks it holds.
  */
 import type { ActorRef } from '@armada/actors';
 import type { FunctionDef } from '../functions/function-def.js';
@@ -67,7 +71,7 @@ export interface Steal {
   readonly ahead?: boolean;
   /** With `ahead`: in how many ms the thief expects its worker to run dry, at its measured pace; absent when unknown. */
   readonly freeInMs?: number;
-  /** The thief is (nearly) idle and its last round found nothing queued: a copy of a chunk a worker holds will do. */
+  /** The thief runs at most one chunk and its last round found nothing queued: a copy of a chunk a worker holds will do. */
   readonly copies?: boolean;
   /** With `copies`: the thief's mean run time per packet (ms) of the jobs it has run, so the victim copies only what the thief would finish first. */
   readonly paces?: ReadonlyArray<readonly [JobId, number]>;
