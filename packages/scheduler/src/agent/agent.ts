@@ -539,7 +539,7 @@ export class Agent extends Actor<AgentMsg | Internal> {
   }
 
   /**
-   * A chunk the worker holds, to copy to a thief that found nothing queued anywhere (see
+   * A chunk the worker holds, to copy to a thief whose last round found nothing queued (see
    * `Steal.copies`): of the running chunk and the one waiting behind it, the one the thief would
    * finish soonest before this agent does, at each side's mean pace for the chunk's job (the
    * thief's from its request; one not given counts as this agent's, so only a waiting chunk can
@@ -633,8 +633,9 @@ export class Agent extends Actor<AgentMsg | Internal> {
     for (const job of gone) this.jobs.delete(job.header.id);
     this.queue.remove((e) => gone.has(e.job));
     // A packet of a dropped job that still runs is stopped rather than left to hold the thread (a
-    // tail copy gets a grace, see `stopDropped`). A chunk queued behind it in the thread is then
-    // rejected as never started, and `requeue` drops it, its job being gone.
+    // tail copy gets a grace, see `stopDropped`). When it is stopped, a chunk queued behind it in the
+    // thread is rejected as never started, and `requeue` drops it if its job is gone; a queued chunk
+    // of a dropped job behind a chunk that runs on is run, and its results dropped.
     const head = this.running[0];
     if (head !== undefined && gone.has(head[0]!.job)) this.stopDropped(head);
     const ids = new Set([...gone].map((j) => j.header.id));
