@@ -552,17 +552,15 @@ export class Agent extends Actor<AgentMsg | Internal> {
     const thiefFree = msg.ahead === true ? validMs(msg.freeInMs) : 0;
     if (thiefFree === undefined) return [];
     const now = this.clock.now();
-    let endsAt = this.runningSince;
+    const ends = this.chunkEnds();
+    if (ends === undefined) return [];
     let best: { chunk: readonly Entry[]; gainMs: number } | undefined;
-    for (const chunk of this.running) {
+    for (let k = 0; k < this.running.length; k++) {
+      const chunk = this.running[k]!;
       const job = chunk[0]!.job;
-      const mine = job.cost.meanMs;
-      if (mine === undefined) return [];
-      // A chunk that ran past its expected end may end any moment.
-      endsAt = Math.max(endsAt + mine * chunk.length, now);
       const theirs = paceOf(msg.paces, job.header.id);
-      if (theirs === undefined && chunk === this.running[0]) continue;
-      const gainMs = endsAt - now - thiefFree - (theirs ?? mine) * chunk.length;
+      if (theirs === undefined && k === 0) continue;
+      const gainMs = ends[k]! - now - thiefFree - (theirs ?? job.cost.meanMs!) * chunk.length;
       const fit = this.jobs.has(job.header.id) && !this.copied.has(chunk) && chunk.every(movable);
       if (gainMs > 0 && (best === undefined || gainMs > best.gainMs) && fit) best = { chunk, gainMs };
     }
@@ -571,16 +569,27 @@ export class Agent extends Actor<AgentMsg | Internal> {
     return best.chunk;
   }
 
-  /** When the worker is expected to run dry (at least now), at this agent's mean pace per job; undefined when a pace is unknown. */
-  private runningEndsAt(): number | undefined {
+  /**
+   * When each chunk of `running` is expected to end (at least now: one that ran past its expected
+   * end may end any moment), at this agent's mean pace for its job; undefined when a pace is unknown.
+   */
+  private chunkEnds(): number[] | undefined {
     const now = this.clock.now();
+    const ends: number[] = [];
     let endsAt = this.runningSince;
     for (const chunk of this.running) {
       const mine = chunk[0]!.job.cost.meanMs;
       if (mine === undefined) return undefined;
       endsAt = Math.max(endsAt + mine * chunk.length, now);
+      ends.push(endsAt);
     }
-    return Math.max(endsAt, now);
+    return ends;
+  }
+
+  /** When the worker is expected to run dry (at least now); undefined when a pace is unknown. */
+  private runningEndsAt(): number | undefined {
+    const ends = this.chunkEnds();
+    return ends === undefined ? undefined : (ends.at(-1) ?? this.clock.now());
   }
 
   /** What a steal asked ahead carries (see `Steal.ahead`). */

@@ -2,10 +2,9 @@ import { InvalidArgumentError, type Clock, type TimerHandle } from '@armada/acto
 import { WorkerCrashedError } from '../errors.js';
 import { FunctionCache } from '../functions/function-cache.js';
 import type { FunctionDef } from '../functions/function-def.js';
-import type { BatchOutcome, ExecutorFactory, ExecutorOptions, Outcome, TaskExecutor } from '../worker/executor.js';
+import { queuedBehind, type BatchOutcome, type ExecutorFactory, type ExecutorOptions, type Outcome, type TaskExecutor } from '../worker/executor.js';
 import { compileOrFail, failedOutcome } from '../worker/run-batch.cjs';
 import { checkSlowFactor } from '../worker/slow-factor.js';
-import { queuedBehind } from '../worker/thread-executor.js';
 
 /** How long one packet takes, in simulated milliseconds, before the slow-down: `(arg, index in its batch) => ms`. */
 export type PacketCost = (arg: unknown, index: number) => number;

@@ -1,3 +1,4 @@
+import { WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
 
 /** An error raised by user code, as plain data that crosses threads and the wire. */
@@ -67,3 +68,23 @@ export interface ExecutorOptions {
 
 /** Makes executors; injected into Workers so simulation can swap threads for inline runs. */
 export type ExecutorFactory = (options: ExecutorOptions) => TaskExecutor;
+
+const notStarted = new WeakSet<Error>();
+
+/**
+ * The error of a run that was queued behind the running one when `error` ended its thread: it
+ * never started, which {@link neverStarted} recognises. For executors that queue runs.
+ */
+export function queuedBehind(error: WorkerCrashedError): WorkerCrashedError {
+  const queued = new WorkerCrashedError(`${error.message} (this batch was queued behind the one running, and did not start)`, error);
+  notStarted.add(queued);
+  return queued;
+}
+
+/**
+ * True for the `WorkerCrashedError` of a run that was still queued behind another when its thread
+ * died or was stopped: none of its packets started, so none is to blame.
+ */
+export function neverStarted(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && notStarted.has(error as Error);
+}

@@ -2,7 +2,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from '@armada/actors';
 import { WorkerCrashedError } from '../errors.js';
 import type { FunctionDef } from '../functions/function-def.js';
-import type { BatchOutcome, ExecutorOptions, TaskExecutor } from './executor.js';
+import { queuedBehind, type BatchOutcome, type ExecutorOptions, type TaskExecutor } from './executor.js';
 import { checkSlowFactor } from './slow-factor.js';
 import { unpackOutcomes, type RunRequest, type ThreadReply } from './thread-protocol.cjs';
 
@@ -169,26 +169,6 @@ export class ThreadExecutor implements TaskExecutor {
     running?.reject(error);
     for (const pending of waiting) pending.reject(queuedBehind(error));
   }
-}
-
-const notStarted = new WeakSet<Error>();
-
-/**
- * The error of a run that was queued behind the running one when `error` ended its thread: it
- * never started, which {@link neverStarted} recognises. For executors that queue runs.
- */
-export function queuedBehind(error: WorkerCrashedError): WorkerCrashedError {
-  const queued = new WorkerCrashedError(`${error.message} (this batch was queued behind the one running, and did not start)`, error);
-  notStarted.add(queued);
-  return queued;
-}
-
-/**
- * True for the `WorkerCrashedError` of a run that was still queued behind another when its thread
- * died or was stopped: none of its packets started, so none is to blame.
- */
-export function neverStarted(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && notStarted.has(error as Error);
 }
 
 function remember(sent: Set<string>, hash: string): void {

@@ -3,7 +3,8 @@ import { compileFunction, type CompiledFunction } from '../functions/compile-fun
 import type { FunctionDef } from '../functions/function-def.js';
 import { PoolJob, type End, type PoolJobOptions } from './pool-job.js';
 import { runBatch } from './run-batch.cjs';
-import { neverStarted, ThreadExecutor } from './thread-executor.js';
+import { neverStarted } from './executor.js';
+import { ThreadExecutor } from './thread-executor.js';
 
 const DEFAULTS = {
   /** Run time aimed at per chunk: long enough that a message per chunk costs little, short enough for an even tail. */

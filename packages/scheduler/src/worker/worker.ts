@@ -3,10 +3,9 @@ import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import { SchedulerTokens } from '../tokens.js';
 import { UntrustedModuleError } from '../errors.js';
-import type { BatchOutcome, Outcome, TaskErrorData, TaskExecutor } from './executor.js';
+import { neverStarted, type BatchOutcome, type Outcome, type TaskErrorData, type TaskExecutor } from './executor.js';
 import type { Run, WorkerMsg } from './protocol.js';
 import { failedOutcome } from './run-batch.cjs';
-import { neverStarted } from './thread-executor.js';
 
 /**
  * Runs the chunks its Agent (the parent) hands it on a {@link TaskExecutor}, one chunk at a time

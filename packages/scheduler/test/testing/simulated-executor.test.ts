@@ -5,7 +5,7 @@ import { WorkerCrashedError } from '../../src/errors.js';
 import { describeFunction } from '../../src/functions/index.js';
 import type { BatchOutcome } from '../../src/worker/executor.js';
 import { SimulatedExecutor } from '../../src/testing/simulated-executor.js';
-import { neverStarted } from '../../src/worker/thread-executor.js';
+import { neverStarted } from '../../src/worker/executor.js';
 
 /** Settles `promise` into a value, so a test can look at it before and after moving the clock. */
 function watch<T>(promise: Promise<T>): { readonly value: () => T | Error | undefined } {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ClusterClosedError, JobTimeoutError, RetriesExhaustedError, TaskError, WorkerCrashedError } from '../../src/errors.js';
 import { describeFunction } from '../../src/functions/index.js';
-import { neverStarted, ThreadExecutor } from '../../src/worker/thread-executor.js';
+import { neverStarted } from '../../src/worker/executor.js';
+import { ThreadExecutor } from '../../src/worker/thread-executor.js';
 import { ThreadPool } from '../../src/worker/thread-pool.js';
 import type { FunctionDef } from '../../src/functions/index.js';
 import type { PoolJobOptions } from '../../src/worker/pool-job.js';
