@@ -1,3 +1,4 @@
+import { RecordingLogger } from '@armada/actors/testkit';
 import { expect } from 'chai';
 import { Mode } from '../../src/placement/registry.js';
 import { Simulation, type SimulationOptions } from '../../src/testing/index.js';
@@ -79,6 +80,48 @@ describe('copies of chunks held by slow workers', () => {
       expect(none.twice, `seed ${seed}`).to.equal(0);
       // The slow agent's last packet takes 80 ms; the copy on the fast one 10 ms.
       expect(copies.makespanMs, `seed ${seed}`).to.be.below(none.makespanMs - 20);
+    }
+  });
+
+  it("a copy's thief dying costs the packet no attempt: the victim's own run still answers", async () => {
+    // The victim runs each packet 200 ms, twice the failure detector's 100 ms, so the thief's
+    // machine is declared dead while the victim still runs the copied one. Had the copy been booked
+    // on the thief, that death would charge the packet an attempt and, with maxRetries 0, fail the job.
+    for (const seed of [1, 2, 3]) {
+      const starts = new Map<number, string[]>();
+      let crashed: string | undefined;
+      const logger = new RecordingLogger();
+      const sim = await Simulation.start({
+        ...FAST,
+        master: { ...FAST.master, deadAfterMs: 100 },
+        logger,
+        seed,
+        machines: 2,
+        agentsPerMachine: 1,
+        slow: (i) => (i === 0 ? { fraction: 1, factor: 20 } : undefined),
+        cost: () => 10,
+        onBatch: (e) => {
+          for (const arg of e.args) {
+            const where = starts.get(arg as number) ?? [];
+            starts.set(arg as number, [...where, e.executor]);
+            // The first packet to start twice: its second run is the copy (10 ms). Its machine dies
+            // 7 ms in: after what it sent at the start reached the master (delays are at most 5 ms),
+            // before the copy's result leaves.
+            if (where.length === 1 && crashed === undefined) {
+              crashed = e.executor.split('/')[0]!;
+              sim.crash(Number(crashed.slice('machine-'.length)), 7);
+            }
+          }
+        },
+      });
+      try {
+        const out = await sim.run(sim.cluster.dmap((x: number) => x + 1, range(24), { mode: Mode.RoundRobin, maxRetries: 0 }));
+        expect(out, `seed ${seed}`).to.deep.equal(range(24).map((x) => x + 1));
+        expect(crashed, `seed ${seed}: a copy ran`).to.equal('machine-1');
+        expect(logger.records.some((r) => r.message === 'machine declared dead' && r.fields?.machine === 'machine-1'), `seed ${seed}: the thief was declared dead`).to.equal(true);
+      } finally {
+        await sim.close();
+      }
     }
   });
 
