@@ -193,10 +193,15 @@ export class UnknownFunctionError extends ArmadaError {
   }
 }
 
-/** A function definition, module or shared value could not be had from the master within the retry bound. */
+/**
+ * A function definition, module or shared value could not be had from the master within the retry
+ * bound. `retryable` when every ask went unanswered (lost on the way, or the master was busy), so
+ * a later fetch may succeed: a machine then queues the packets again rather than failing them. Not
+ * when the master answered that it holds no such hash, or could not be reached at all.
+ */
 export class DefinitionUnavailableError extends ArmadaError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { code: 'ERR_DEFINITION_UNAVAILABLE', retryable: true, cause });
+  constructor(message: string, cause?: unknown, retryable = false) {
+    super(message, { code: 'ERR_DEFINITION_UNAVAILABLE', retryable, cause });
   }
 }
 

@@ -232,6 +232,7 @@ export class DefinitionClient {
     throw new DefinitionUnavailableError(
       `could not fetch ${kind} ${hash} from master ${master} after ${this.attempts} attempt(s): ${(last as Error)?.message ?? String(last)}`,
       last,
+      last instanceof AskTimeoutError,
     );
   }
 }

@@ -54,7 +54,7 @@
  */
 
 export { Simulation, SIMULATION_DEFAULTS, type SimulationOptions, type RunOptions } from './simulation.js';
-export { SimulatedNetwork, SIMULATED_NETWORK_DEFAULTS, type SimulatedNetworkOptions, type NetworkStats, type Outage, type Delivery } from './simulated-network.js';
+export { SimulatedNetwork, SIMULATED_NETWORK_DEFAULTS, type SimulatedNetworkOptions, type NetworkStats, type Outage, type Delivery, type SentMessage } from './simulated-network.js';
 export { SimulatedTransport, type SimulatedTransportOptions } from './simulated-transport.js';
 export { SimulatedExecutor, SIMULATED_EXECUTOR_DEFAULTS, type SimulatedExecutorOptions, type PacketCost, type BatchEvent } from './simulated-executor.js';
 export { mulberry32 } from './mulberry32.js';

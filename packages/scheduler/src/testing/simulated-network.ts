@@ -39,6 +39,9 @@ export interface Delivery {
   readonly data: Uint8Array;
 }
 
+/** A message or reply as it is sent, for {@link SimulatedNetwork.loseWhen}. */
+export type SentMessage = Omit<Delivery, 'at'>;
+
 /**
  * A window of simulated time in which every message to or from `nodes` (every node when absent) is
  * lost: sent in the window, or falling due in it. A NATS server restart is an outage of every node.
@@ -123,6 +126,7 @@ export class SimulatedNetwork {
   private lossRate: number;
   private duplicateRate: number;
   private readonly outages: Outage[] = [];
+  private readonly loseRules: Array<(message: SentMessage) => boolean> = [];
   private readonly linkDelayMs: ((from: NodeId, to: NodeId) => number | undefined) | undefined;
   private readonly onDeliver: ((delivery: Delivery) => void) | undefined;
   private seq = 0;
@@ -186,6 +190,15 @@ export class SimulatedNetwork {
     this.outages.push(outage);
   }
 
+  /**
+   * Loses every message or reply sent from now on for which `rule` returns true, as NATS core may
+   * lose any one of them: a test's way to lose a chosen message (an assign, a fetch) rather than
+   * random ones. `rule` sees each send once, before any copy is made; rules add up. Counted as `lost`.
+   */
+  loseWhen(rule: (message: SentMessage) => boolean): void {
+    this.loseRules.push(rule);
+  }
+
   /** When the next queued message falls due, in simulated milliseconds; undefined when none is queued. */
   nextDeliveryAt(): number | undefined {
     return this.queue.peek()?.at;
@@ -238,7 +251,7 @@ export class SimulatedNetwork {
     // No draw at a zero rate, so seeds found before loss existed still replay the same delays.
     const lose = this.lossRate > 0 && this.random() < this.lossRate;
     const twice = this.duplicateRate > 0 && this.random() < this.duplicateRate;
-    if (lose || this.inOutage(from, to, this.clock.now())) {
+    if (lose || this.inOutage(from, to, this.clock.now()) || this.loseRules.some((rule) => rule({ from, to, reply, data }))) {
       this.counts.lost++;
       return;
     }

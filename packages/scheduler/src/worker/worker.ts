@@ -2,7 +2,7 @@ import { Actor, inject, injectable } from '@armada/actors';
 import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import { SchedulerTokens } from '../tokens.js';
-import { UntrustedModuleError } from '../errors.js';
+import { DefinitionUnavailableError, UntrustedModuleError } from '../errors.js';
 import { neverStarted, type BatchOutcome, type Outcome, type TaskErrorData, type TaskExecutor } from './executor.js';
 import type { Run, WorkerMsg } from './protocol.js';
 import { failedOutcome } from './run-batch.cjs';
@@ -15,7 +15,8 @@ import { failedOutcome } from './run-batch.cjs';
  *
  * Before a chunk runs, what it names by hash is made present: the definition (when the agent
  * lacked it), a module's file and shared values, fetched from the job's master on a miss. A
- * fetch or load that fails becomes the error outcome of every packet of the chunk.
+ * fetch whose asks all went unanswered gives the chunk back to the agent as never started (it is
+ * queued again); any other fetch or load that fails becomes the error outcome of every packet.
  */
 /** What a `ran` carries: the batch's outcomes, or that the thread died (`started`: with this chunk on it, rather than queued behind another). */
 type RanOutcome = BatchOutcome | { readonly crashed: Error; readonly started: boolean };
@@ -45,6 +46,13 @@ export class Worker extends Actor<WorkerMsg> {
       }
       args = await this.definitions.resolveShared(msg.args, msg.master);
     } catch (error) {
+      // Every fetch ask went unanswered (lost, or the master was busy): nothing ran, and nothing is
+      // the packets' fault. The agent queues them again, uncharged; the next try fetches anew.
+      if (error instanceof DefinitionUnavailableError && error.retryable) {
+        this.context.log.warn('could not fetch what a chunk needs from its master; the chunk is queued again', { master: msg.master, packets: msg.args.length, error });
+        await this.tellInOrder(Promise.resolve({ crashed: error, started: false }));
+        return;
+      }
       // A refusal travels as its own class, so the job fails with `UntrustedModuleError`, not a `TaskError` about user code.
       const outcome: Outcome = error instanceof UntrustedModuleError ? { ok: false, error: error as TaskErrorData } : failedOutcome(error);
       await this.tellInOrder(Promise.resolve({ outcomes: msg.args.map(() => outcome), ms: 0 } satisfies BatchOutcome));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { NodeId } from '@armada/actors';
 import type { RecordingLogger } from '@armada/actors/testkit';
+import { DEFINITIONS_PATH } from '../../src/functions/definitions-protocol.js';
 import { Simulation, type SimulationOptions } from '../../src/testing/index.js';
 import { progressLog, range, scenarioArb, simulationOptions, type Scenario } from './scenarios.js';
 
@@ -135,6 +136,26 @@ describe('dmap on a network that loses, repeats and delays messages', function (
       const logger = sim.logger as RecordingLogger;
       expect(logger.count('warn', 'machine declared dead')).to.equal(1);
       expect(logger.count('info', 'machine joined')).to.equal(4);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('queues a chunk again, uncharged, when every ask for its definition is lost, and runs it once one is answered', async () => {
+    const sim = await Simulation.start({ ...LOSSY, seed: 3, machines: 1, agentsPerMachine: 1 });
+    const has = (data: Uint8Array, text: string) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(text);
+    let lostAssigns = 0;
+    let asks = 0;
+    // The assign that carries the definition is lost, so the packets come again by hash alone;
+    // then every ask of the machine's first fetch (fetchAttempts, 5) is lost too.
+    sim.network.loseWhen((m) => !m.reply && has(m.data, 'lost-def-marker') && lostAssigns++ === 0);
+    sim.network.loseWhen((m) => !m.reply && has(m.data, DEFINITIONS_PATH) && ++asks <= 5);
+    try {
+      const out = await sim.run(sim.cluster.dmap((x: number) => `${x}:lost-def-marker`, range(4), { maxRetries: 0 }), { maxSimulatedMs: 120_000 });
+      expect(out).to.deep.equal(range(4).map((x) => `${x}:lost-def-marker`));
+      expect(lostAssigns, 'assigns seen').to.be.at.least(1);
+      expect(asks, 'fetch asks').to.be.at.least(6);
+      expect((sim.logger as RecordingLogger).count('warn', 'the chunk is queued again')).to.be.at.least(1);
     } finally {
       await sim.close();
     }

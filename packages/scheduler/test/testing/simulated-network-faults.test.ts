@@ -54,6 +54,18 @@ describe('SimulatedNetwork faults', () => {
     );
   });
 
+  it('loses exactly the messages a loseWhen rule picks, from the time it is set, and counts them lost', async () => {
+    const clock = new SimulatedClock();
+    const network = new SimulatedNetwork(clock);
+    const { a, b, received } = await pair(network);
+    a.send(b, Uint8Array.of(1));
+    network.loseWhen((m) => m.from === nodeId('a') && m.to === b && !m.reply && m.data[0]! % 2 === 1);
+    for (let i = 2; i <= 9; i++) a.send(b, Uint8Array.of(i));
+    await drain(clock, network);
+    expect(received).to.deep.equal([1, 2, 4, 6, 8]);
+    expect(network.stats.lost).to.equal(4);
+  });
+
   it('loses everything sent or falling due in an outage, both ways, and only for the nodes named', async () => {
     const clock = new SimulatedClock();
     const network = new SimulatedNetwork(clock, { minDelayMs: 5, maxDelayMs: 5 });
