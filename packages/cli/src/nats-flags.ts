@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { ConnectionOptions } from '@nats-io/transport-node';
-import type { Logger } from '@armada/actors';
-import { credsAuthenticatorFor, NATS_ENV as SHARED_NATS_ENV, NatsCredentialsError, type NatsTransportOptions } from '@armada/transport-nats';
+import { InvalidArgumentError, type Logger } from '@armada/actors';
+import { NATS_ENV as SHARED_NATS_ENV, NatsCredentialsError, type NatsTransportOptions } from '@armada/transport-nats';
+import { natsOptionsFor, type NatsSettingNames } from '@armada/transport-nats/internal';
 import { CommandFailedError, UsageError } from './errors.js';
 import { positiveInt } from './parse.js';
 
@@ -60,62 +59,36 @@ export function natsServers(flags: NatsFlags): string[] | undefined {
   return flags.nats.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
+/** The flags' names, for messages. */
+const FLAG_NAMES: NatsSettingNames = {
+  servers: '--nats',
+  token: '--token',
+  user: '--user',
+  password: '--password',
+  creds: '--creds',
+  tlsCa: '--tls-ca',
+  tlsCert: '--tls-cert',
+  tlsKey: '--tls-key',
+  cluster: '--cluster',
+  prefix: '--prefix',
+  connectTimeoutMs: '--connect-timeout',
+};
+
 /**
- * The NATS transport options for `flags` (blank values count as unset). Throws `UsageError` for contradictory auth flags and
- * `CommandFailedError` when a credentials file cannot be read.
+ * The NATS transport options for `flags` (blank values count as unset), checked as
+ * `natsOptionsFor` checks them for `Cluster.start`. Throws `UsageError` when no server is given or
+ * the auth or TLS flags contradict each other, and `CommandFailedError` when a credentials or TLS
+ * file cannot be read or used.
  */
 export async function natsTransportOptions(flags: NatsFlags, logger: Logger): Promise<NatsTransportOptions> {
-  return natsOptionsOf(withoutBlanks(flags), logger);
-}
-
-/** `flags` without its blank values: an empty variable (ARMADA_USER="") counts as unset, as it does for Cluster.start. */
-function withoutBlanks(flags: NatsFlags): NatsFlags {
-  return Object.fromEntries(Object.entries(flags).filter(([, v]) => !(typeof v === 'string' && v.trim() === ''))) as unknown as NatsFlags;
-}
-
-async function natsOptionsOf(flags: NatsFlags, logger: Logger): Promise<NatsTransportOptions> {
-  const servers = natsServers(flags);
-  if (servers === undefined) throw new UsageError(`no NATS server given: pass --nats <url> or set ${NATS_ENV.nats}`);
-  if (flags.user !== undefined && flags.password === undefined) throw new UsageError(`--user needs --password (or ${NATS_ENV.password})`);
-  if (flags.password !== undefined && flags.user === undefined) throw new UsageError(`--password needs --user (or ${NATS_ENV.user})`);
-  const schemes = [flags.token !== undefined, flags.user !== undefined, flags.creds !== undefined].filter(Boolean).length;
-  if (schemes > 1) throw new UsageError('give only one of --token, --user/--password and --creds');
-  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
-  const connection: ConnectionOptions = { timeout: flags.connectTimeout };
-  if (flags.token !== undefined) connection.token = flags.token;
-  if (flags.user !== undefined) {
-    connection.user = flags.user;
-    connection.pass = flags.password!;
-  }
-  if (flags.creds !== undefined) {
-    const bytes = readFile(flags.creds, '--creds');
-    try {
-      connection.authenticator = await credsAuthenticatorFor(bytes, flags.creds, '--creds');
-    } catch (error) {
-      if (error instanceof NatsCredentialsError) throw new CommandFailedError(error.message, { code: 'ERR_CREDS', cause: error.cause });
-      throw error;
-    }
-  }
-  if (flags.tlsCa !== undefined || flags.tlsCert !== undefined) {
-    readFile(flags.tlsCa ?? flags.tlsCert!, flags.tlsCa !== undefined ? '--tls-ca' : '--tls-cert');
-    connection.tls = {
-      ...(flags.tlsCa !== undefined ? { caFile: flags.tlsCa } : {}),
-      ...(flags.tlsCert !== undefined ? { certFile: flags.tlsCert, keyFile: flags.tlsKey! } : {}),
-    };
-  }
-  return {
-    servers,
-    connection,
-    logger,
-    ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
-    ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
-  };
-}
-
-function readFile(path: string, flag: string): Uint8Array {
+  let options: NatsTransportOptions | undefined;
   try {
-    return readFileSync(path);
+    options = await natsOptionsFor({ ...flags, servers: flags.nats, connectTimeoutMs: flags.connectTimeout }, FLAG_NAMES);
   } catch (error) {
-    throw new CommandFailedError(`${flag}: cannot read ${path}: ${(error as Error).message}`, { code: 'ERR_FILE', cause: error });
+    if (error instanceof InvalidArgumentError) throw new UsageError(error.message);
+    if (error instanceof NatsCredentialsError) throw new CommandFailedError(error.message, { code: error.code, cause: error.cause });
+    throw error;
   }
+  if (options === undefined) throw new UsageError(`no NATS server given: pass --nats <url> or set ${NATS_ENV.nats}`);
+  return { ...options, logger };
 }

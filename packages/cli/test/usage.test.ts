@@ -41,7 +41,7 @@ describe('armada usage', function () {
       [['machine', '--nats', 'nats://127.0.0.1:1', '--slow-fraction', '2'], '--slow-fraction must be a number in 0..1, got "2"'],
       [['machine', '--nats', 'nats://127.0.0.1:1', '--connect-timeout', '-5'], '--connect-timeout must be a positive integer'],
       [['machine'], 'pass --nats <url> or set ARMADA_NATS_URL'],
-      [['machine', '--nats', 'nats://127.0.0.1:1', '--user', 'u'], '--user needs --password'],
+      [['machine', '--nats', 'nats://127.0.0.1:1', '--user', 'u'], '--user and --password go together'],
       [['machine', '--nats', 'nats://127.0.0.1:1', '--token', 't', '--user', 'u', '--password', 'p'], 'give only one of --token'],
       [['machine', '--nats', 'nats://127.0.0.1:1', '--tls-cert', 'c.pem'], '--tls-cert and --tls-key go together'],
       [['status', '--nats', 'nats://127.0.0.1:1', '--wait', 'soon'], '--wait must be a positive integer'],

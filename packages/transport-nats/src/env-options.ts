@@ -52,30 +52,56 @@ export async function credsAuthenticatorFor(bytes: Uint8Array, path: string, sou
 }
 
 /**
- * The transport options the `ARMADA_*` variables of `env` describe (see {@link NATS_ENV}): servers
- * (comma-separated), one auth scheme (token, user and password, or a credentials file), TLS files,
- * cluster, prefix and connect timeout. Undefined when `ARMADA_NATS_URL` is unset or blank; empty
- * variables count as unset. Throws `InvalidArgumentError` for contradictory or malformed settings
- * and `NatsCredentialsError` for a credentials or TLS file that cannot be read or used.
+ * NATS settings as a user gives them, by flags or variables: `servers` comma-separated, one auth
+ * scheme (token, user and password, or a credentials file), TLS files, cluster, prefix and connect
+ * timeout. Blank strings count as unset.
  */
-export async function natsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<NatsTransportOptions | undefined> {
-  const get = (key: keyof typeof NATS_ENV): string | undefined => {
-    const value = env[NATS_ENV[key]];
+export interface NatsSettings {
+  readonly servers?: string | undefined;
+  readonly token?: string | undefined;
+  readonly user?: string | undefined;
+  readonly password?: string | undefined;
+  readonly creds?: string | undefined;
+  readonly tlsCa?: string | undefined;
+  readonly tlsCert?: string | undefined;
+  readonly tlsKey?: string | undefined;
+  readonly cluster?: string | undefined;
+  readonly prefix?: string | undefined;
+  readonly connectTimeoutMs?: number | undefined;
+}
+
+/** What each setting is called where the user gave it (a flag such as `--user`, or `ARMADA_USER`), for messages. */
+export type NatsSettingNames = { readonly [K in keyof NatsSettings]-?: string };
+
+/** {@link NATS_ENV} as {@link NatsSettingNames}. */
+const ENV_NAMES: NatsSettingNames = { ...NATS_ENV, servers: NATS_ENV.nats, connectTimeoutMs: NATS_ENV.connectTimeout };
+
+/**
+ * The transport options `settings` describe, with every check made before any connection.
+ * Undefined when no server is given. Throws `InvalidArgumentError` for contradictory settings and
+ * `NatsCredentialsError` for a credentials or TLS file that cannot be read or used; each message
+ * names the settings by `names`. `natsOptionsFromEnv` and the `armada` command's flags both build
+ * their options here.
+ */
+export async function natsOptionsFor(settings: NatsSettings, names: NatsSettingNames): Promise<NatsTransportOptions | undefined> {
+  const get = (key: Exclude<keyof NatsSettings, 'connectTimeoutMs'>): string | undefined => {
+    const value = settings[key];
     return value === undefined || value.trim() === '' ? undefined : value;
   };
-  const url = get('nats');
-  if (url === undefined) return undefined;
-  const servers = url.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const servers = get('servers')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (servers === undefined || servers.length === 0) return undefined;
   const [token, user, password, creds, tlsCa, tlsCert, tlsKey] = (['token', 'user', 'password', 'creds', 'tlsCa', 'tlsCert', 'tlsKey'] as const).map(get);
   const invalid = (message: string) => new InvalidArgumentError(message);
-  if ((user === undefined) !== (password === undefined)) throw invalid(`${NATS_ENV.user} and ${NATS_ENV.password} go together`);
-  if ([token, user, creds].filter((v) => v !== undefined).length > 1) throw invalid(`set only one of ${NATS_ENV.token}, ${NATS_ENV.user}/${NATS_ENV.password} and ${NATS_ENV.creds}`);
-  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw invalid(`${NATS_ENV.tlsCert} and ${NATS_ENV.tlsKey} go together`);
+  if ((user === undefined) !== (password === undefined)) throw invalid(`${names.user} and ${names.password} go together`);
+  if ([token, user, creds].filter((v) => v !== undefined).length > 1) throw invalid(`give only one of ${names.token}, ${names.user}/${names.password} and ${names.creds}`);
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw invalid(`${names.tlsCert} and ${names.tlsKey} go together`);
   const connection: ConnectionOptions = {};
-  const timeout = get('connectTimeout');
-  if (timeout !== undefined) {
-    const ms = Number(timeout);
-    if (!Number.isInteger(ms) || ms <= 0) throw invalid(`${NATS_ENV.connectTimeout} must be a positive whole number of milliseconds, got ${timeout}`);
+  if (settings.connectTimeoutMs !== undefined) {
+    const ms = settings.connectTimeoutMs;
+    if (!Number.isInteger(ms) || ms <= 0) throw invalid(`${names.connectTimeoutMs} must be a positive whole number of milliseconds, got ${String(ms)}`);
     connection.timeout = ms;
   }
   if (token !== undefined) connection.token = token;
@@ -83,15 +109,46 @@ export async function natsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     connection.user = user;
     connection.pass = password!;
   }
-  if (creds !== undefined) connection.authenticator = await credsAuthenticatorFor(readSetting(creds, NATS_ENV.creds), creds, NATS_ENV.creds);
+  if (creds !== undefined) connection.authenticator = await credsAuthenticatorFor(readSetting(creds, names.creds), creds, names.creds);
   if (tlsCa !== undefined || tlsCert !== undefined) {
-    if (tlsCa !== undefined) readSetting(tlsCa, NATS_ENV.tlsCa);
-    if (tlsCert !== undefined) readSetting(tlsCert, NATS_ENV.tlsCert);
+    if (tlsCa !== undefined) readSetting(tlsCa, names.tlsCa);
+    if (tlsCert !== undefined) readSetting(tlsCert, names.tlsCert);
     connection.tls = { ...(tlsCa !== undefined ? { caFile: tlsCa } : {}), ...(tlsCert !== undefined ? { certFile: tlsCert, keyFile: tlsKey! } : {}) };
   }
   const cluster = get('cluster');
   const prefix = get('prefix');
   return { servers, connection, ...(cluster !== undefined ? { cluster } : {}), ...(prefix !== undefined ? { prefix } : {}) };
+}
+
+/**
+ * The transport options the `ARMADA_*` variables of `env` describe (see {@link NATS_ENV} and
+ * {@link natsOptionsFor}). Undefined when `ARMADA_NATS_URL` is unset or blank; empty variables
+ * count as unset. Throws `InvalidArgumentError` for contradictory or malformed settings and
+ * `NatsCredentialsError` for a credentials or TLS file that cannot be read or used.
+ */
+export async function natsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<NatsTransportOptions | undefined> {
+  const timeout = env[NATS_ENV.connectTimeout]?.trim();
+  let connectTimeoutMs: number | undefined;
+  if (timeout !== undefined && timeout !== '') {
+    connectTimeoutMs = Number(timeout);
+    if (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs <= 0) {
+      throw new InvalidArgumentError(`${NATS_ENV.connectTimeout} must be a positive whole number of milliseconds, got ${timeout}`);
+    }
+  }
+  const settings: NatsSettings = {
+    servers: env[NATS_ENV.nats],
+    token: env[NATS_ENV.token],
+    user: env[NATS_ENV.user],
+    password: env[NATS_ENV.password],
+    creds: env[NATS_ENV.creds],
+    tlsCa: env[NATS_ENV.tlsCa],
+    tlsCert: env[NATS_ENV.tlsCert],
+    tlsKey: env[NATS_ENV.tlsKey],
+    cluster: env[NATS_ENV.cluster],
+    prefix: env[NATS_ENV.prefix],
+    connectTimeoutMs,
+  };
+  return natsOptionsFor(settings, ENV_NAMES);
 }
 
 function readSetting(path: string, source: string): Uint8Array {

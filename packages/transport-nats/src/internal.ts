@@ -1,5 +1,6 @@
 /**
- * `@armada/transport-nats/internal`: the subject layout and the chunking protocol, for sibling
+ * `@armada/transport-nats/internal`: the subject layout, the chunking protocol and the NATS
+ * settings check the `armada` command shares with `natsOptionsFromEnv`, for sibling
  * Armada packages and tests only. Not part of the public API; may change without notice.
  */
 export { Subjects, encodeCorrelationId, decodeCorrelationId } from './subjects.js';
@@ -14,3 +15,4 @@ export {
   type ChunkInfo,
   type ReassemblerOptions,
 } from './chunking.js';
+export { natsOptionsFor, type NatsSettings, type NatsSettingNames } from './env-options.js';
