@@ -59,9 +59,12 @@ describe('armada machine over TLS', function () {
     const run = await runArmada(['machine', '--nats', server.url, '--agents', '1', '--tls-ca', join(dir, 'missing.pem')]);
     expect(run.code).to.equal(1);
     expect(run.stderr).to.include(`--tls-ca: cannot read ${join(dir, 'missing.pem')}`);
-    // Each file is checked, the client certificate too when the CA reads.
+    // Each file is checked: the client certificate too when the CA reads, and the key.
     const cert = await runArmada(['machine', '--nats', server.url, '--agents', '1', '--tls-ca', certs.ca, '--tls-cert', join(dir, 'nope.pem'), '--tls-key', certs.clientKey]);
     expect(cert.code).to.equal(1);
     expect(cert.stderr).to.include(`--tls-cert: cannot read ${join(dir, 'nope.pem')}`);
+    const key = await runArmada(['machine', '--nats', server.url, '--agents', '1', '--tls-cert', certs.clientCert, '--tls-key', join(dir, 'nope.key')]);
+    expect(key.code).to.equal(1);
+    expect(key.stderr).to.include(`--tls-key: cannot read ${join(dir, 'nope.key')}`);
   });
 });

@@ -44,6 +44,7 @@ describe('armada usage', function () {
       [['machine', '--nats', 'nats://127.0.0.1:1', '--user', 'u'], '--user and --password go together'],
       [['machine', '--nats', 'nats://127.0.0.1:1', '--token', 't', '--user', 'u', '--password', 'p'], 'give only one of --token'],
       [['machine', '--nats', 'nats://127.0.0.1:1', '--tls-cert', 'c.pem'], '--tls-cert and --tls-key go together'],
+      [['run', '--nats', 'nats://127.0.0.1:1', '--password', 'p', 'package.json'], '--user and --password go together'],
       [['status', '--nats', 'nats://127.0.0.1:1', '--wait', 'soon'], '--wait must be a positive integer'],
       [['machine', '--nats', 'nats://127.0.0.1:1', '--log-format', 'xml'], "'xml' is invalid"],
     ];

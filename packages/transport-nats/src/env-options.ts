@@ -113,6 +113,7 @@ export async function natsOptionsFor(settings: NatsSettings, names: NatsSettingN
   if (tlsCa !== undefined || tlsCert !== undefined) {
     if (tlsCa !== undefined) readSetting(tlsCa, names.tlsCa);
     if (tlsCert !== undefined) readSetting(tlsCert, names.tlsCert);
+    if (tlsKey !== undefined) readSetting(tlsKey, names.tlsKey);
     connection.tls = { ...(tlsCa !== undefined ? { caFile: tlsCa } : {}), ...(tlsCert !== undefined ? { certFile: tlsCert, keyFile: tlsKey! } : {}) };
   }
   const cluster = get('cluster');

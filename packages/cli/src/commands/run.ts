@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { addLogFlags, type LogFlags } from '../common-flags.js';
 import { CommandFailedError } from '../errors.js';
-import { NATS_ENV, addNatsFlags, type NatsFlags } from '../nats-flags.js';
+import { CliLogger } from '../cli-logger.js';
+import { NATS_ENV, addNatsFlags, natsServers, natsTransportOptions, type NatsFlags } from '../nats-flags.js';
 import type { ProgramIo } from '../program.js';
 
 /** Flags whose values the warning about misplaced flags does not repeat. */
@@ -65,6 +66,9 @@ export function runCommand(io: ProgramIo, parent: Command): Command {
 async function runProgram(file: string, args: string[], flags: NatsFlags & LogFlags): Promise<void> {
   const path = resolve(file);
   if (!existsSync(path)) throw new CommandFailedError(`no such file: ${file}`, { code: 'ERR_FILE' });
+  // Checked here as every command checks them, so a mistake names the flag rather than failing
+  // inside the program under the variable's name.
+  if (natsServers(flags) !== undefined) await natsTransportOptions(flags, new CliLogger({ format: flags.logFormat, level: 'warn' }));
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [key, variable] of Object.entries(NATS_ENV)) {
     const value = (flags as unknown as Record<string, unknown>)[key];
