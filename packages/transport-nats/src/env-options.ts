@@ -128,6 +128,8 @@ export async function natsOptionsFor(settings: NatsSettings, names: NatsSettingN
  * `NatsCredentialsError` for a credentials or TLS file that cannot be read or used.
  */
 export async function natsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<NatsTransportOptions | undefined> {
+  // Without a server the other variables are not read, so a stray one cannot fail an embedded cluster.
+  if ((env[NATS_ENV.nats] ?? '').trim() === '') return undefined;
   const timeout = env[NATS_ENV.connectTimeout]?.trim();
   let connectTimeoutMs: number | undefined;
   if (timeout !== undefined && timeout !== '') {
