@@ -13,6 +13,8 @@ describe('natsOptionsFromEnv', () => {
   it('is undefined without ARMADA_NATS_URL (or with a blank one)', async () => {
     expect(await natsOptionsFromEnv({})).to.equal(undefined);
     expect(await natsOptionsFromEnv({ ARMADA_NATS_URL: ' ', ARMADA_TOKEN: 't' })).to.equal(undefined);
+    // The other variables are not read then: a stray bad one does not fail an embedded cluster.
+    expect(await natsOptionsFromEnv({ ARMADA_CONNECT_TIMEOUT_MS: 'soon', ARMADA_USER: 'u' })).to.equal(undefined);
   });
 
   it('reads servers, token, cluster, prefix and connect timeout; empty variables count as unset', async () => {
