@@ -44,6 +44,9 @@ export function explain(rows: readonly DemoRow[], cores: number, where: string):
       ? `pmap keeps one pool of threads per process: its first call (${first.speedup.toFixed(2)}x) includes starting them, later calls reuse them.\n`
       : '') +
     (best.speedup > cores * 1.15 ? `Above ${cores}x means the host was busier during the map run than later (a shared host): run again for steadier figures.\n` : '') +
-    `Stealing on averages ${mean(on).toFixed(2)}x, off ${mean(off).toFixed(2)}x: idle agents take queued work from slow or busy ones.`
+    `Stealing on averages ${mean(on).toFixed(2)}x, off ${mean(off).toFixed(2)}x: ` +
+    (mean(on) > mean(off) * 1.03
+      ? 'idle agents take queued work from slow or busy ones.'
+      : 'no clear gain here. Stealing pays when some workers are slower or busier than others (on a fleet, start machines with --slow-fraction to see it).')
   );
 }

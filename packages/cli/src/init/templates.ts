@@ -194,7 +194,7 @@ test('runDist counts primes with the function file on an embedded cluster', asyn
 function readme(name: string, source: string): string {
   return `# ${name}
 
-A project that uses [Armada](${source}): an actor (\`src/greeter.ts\`), a \`dmap\`
+A project that uses Armada: an actor (\`src/greeter.ts\`), a \`dmap\`
 (\`src/squares.ts\`) and a function file (\`src/functions.ts\`) run with \`runDist\`
 (\`src/primes.ts\`), started from \`src/main.ts\`.
 
