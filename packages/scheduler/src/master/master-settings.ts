@@ -37,6 +37,12 @@ export interface MasterSettings {
    * message at once.
    */
   readonly ackDelayMs: number;
+  /**
+   * When the last job that allows stealing ends, the work hint that tells machines no job runs
+   * (so idle agents park) waits this long: a job started meanwhile keeps it as it was, so a
+   * program that runs small jobs one after another costs the fleet no hint messages.
+   */
+  readonly quietHintDelayMs: number;
 }
 
 /** The defaults master settings are merged over. */
@@ -51,4 +57,5 @@ export const MASTER_DEFAULTS: MasterSettings = {
   groupsPerAgent: 4,
   peerMachines: 8,
   ackDelayMs: 20,
+  quietHintDelayMs: 50,
 };

@@ -22,7 +22,7 @@ import { WorkHint } from './work-hint.js';
 import { AckBatcher } from './ack-batcher.js';
 
 /** The master's own timers and the end of its health rounds; never on the wire. */
-type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'flush-acks' } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
+type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'flush-acks' } | { readonly type: 'hint-quiet' } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
 
 /**
  * The master (see `protocol.ts`): tracks membership from registrations and heartbeats, places
@@ -52,6 +52,8 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   /** Machines whose peer list changed and was not sent yet: sent with the next tick, or heartbeat. */
   private readonly peersDue = new Set<Member>();
   private readonly hint = new WorkHint();
+  /** Set while the flip of the hint to "no job runs" waits (see `refreshHint`). */
+  private quietTimer: TimerHandle | undefined;
   private malformed: RateLimitedWarning | undefined;
   private readonly placement: PlacementPass;
   private readonly acks: AckBatcher;
@@ -81,6 +83,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
 
   override postStop(): void {
     if (this.tickTimer !== undefined) this.clock.clearTimeout(this.tickTimer);
+    if (this.quietTimer !== undefined) this.clock.clearTimeout(this.quietTimer);
     this.acks.close();
     for (const job of [...this.jobs.values()]) this.fail(job, new ClusterClosedError());
     for (const [w, timer] of this.waiters) {
@@ -132,6 +135,10 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         return undefined;
       case 'tick':
         this.tick(msg.at);
+        return undefined;
+      case 'hint-quiet':
+        this.quietTimer = undefined;
+        this.refreshHint(true);
         return undefined;
       case 'job-timer':
         this.jobTimer(msg.job, msg.reason);
@@ -324,9 +331,20 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
    * of `running`, which is news at once: parked thieves wake for a new job, searching ones park
    * when the last job ends instead of backing off until the next heartbeat.
    */
-  private refreshHint(): void {
+  private refreshHint(quietFor = false): void {
     const wasRunning = this.hint.running;
-    if (!this.hint.update(this.members.all(), this.stealableJobRuns()) || this.hint.running === wasRunning) return;
+    const runs = this.stealableJobRuns();
+    // The flip to "none runs" waits `quietHintDelayMs`: a program that calls one job after another
+    // starts the next before then, and the fleet hears of neither flip (two broadcasts per job).
+    if (wasRunning && !runs && !quietFor) {
+      if (this.quietTimer === undefined) this.quietTimer = this.clock.setTimeout(() => this.self.tell({ type: 'hint-quiet' }), this.settings.quietHintDelayMs);
+      return;
+    }
+    if (runs && this.quietTimer !== undefined) {
+      this.clock.clearTimeout(this.quietTimer);
+      this.quietTimer = undefined;
+    }
+    if (!this.hint.update(this.members.all(), runs) || this.hint.running === wasRunning) return;
     const msg = this.hint.message(this.context.system.node);
     for (const member of this.members.all()) member.ref.tell(msg);
   }

@@ -85,6 +85,29 @@ describe('a quiet idle fleet (simulated)', function () {
     }
   });
 
+  it('jobs run one after another cost the fleet no work hints between them', async () => {
+    const hints: number[] = [];
+    const count = { requests: 0 };
+    const sim = await start({ seed: 5, onDeliver: (d) => void (Buffer.from(d.data).includes('work-hint') && hints.push(d.at)) }, count);
+    try {
+      await sim.advance(5 * HEARTBEAT_MS);
+      const before = hints.length;
+      let ended = 0;
+      for (let i = 0; i < 10; i++) {
+        const job = sim.cluster.dmap((x: number) => x + 1, range(6)).finally(() => (ended = sim.now));
+        expect(await sim.run(job)).to.deep.equal(range(6).map((x) => x + 1));
+      }
+      // The first job's "a job runs" reaches both machines; nothing until the last job ended.
+      expect(hints.length - before, 'hints while the jobs ran').to.equal(2);
+      await sim.advance(5 * HEARTBEAT_MS);
+      // Then, quietHintDelayMs after the last job, "no job runs".
+      expect(hints.length - before, 'hints in all').to.equal(4);
+      expect(hints.at(-1)! - ended).to.be.at.least(50);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('heartbeats alone: about one and a half messages per machine per interval without loss', async () => {
     const count = { requests: 0 };
     const sim = await start({ seed: 7 }, count);
