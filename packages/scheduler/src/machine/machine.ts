@@ -62,6 +62,13 @@ export class Machine extends Actor<MachineMsg | Internal> {
   private agents: AgentRef[] = [];
   private readonly masters = new Map<string, KnownMaster>();
   private readonly registering = new Map<string, MasterRef>();
+  /**
+   * The register message of each registration under way and when it was last sent. A lost reply
+   * (or request) would leave the machine without heartbeats, deaf to hellos, until the ask times
+   * out (`masterTimeoutMs`); so the same message, incarnation included, is sent again every
+   * heartbeat, and the master takes a copy for what it is.
+   */
+  private readonly registerSent = new Map<string, { readonly msg: MasterMsg; at: number }>();
   private readonly peersByMaster = new Map<string, PeerInfo[]>();
   private readonly hintsByMaster = new Map<string, WorkHints>();
   private beat: TimerHandle | undefined;
@@ -292,9 +299,11 @@ export class Machine extends Actor<MachineMsg | Internal> {
       stats: this.stats(),
       incarnation: lapsed?.incarnation ?? ++this.incarnation,
     };
+    this.registerSent.set(node, { msg, at: this.clock.now() });
     master.ask(msg, { timeoutMs: retry ? this.settings.heartbeatMs : this.settings.masterTimeoutMs }).then(
       () => this.self.tell({ type: 'registered', master }),
       (error: unknown) => {
+        if (this.masters.has(node)) return; // a copy sent with a heartbeat was answered
         if (retry) this.context.log.debug('registration failed; trying again at the next heartbeat', { master: node, error });
         else this.context.log.warn('registration failed', { master: node, error });
         this.self.tell({ type: 'register-failed', master: node });
@@ -306,6 +315,16 @@ export class Machine extends Actor<MachineMsg | Internal> {
     const now = this.clock.now();
     for (const [node, master] of [...this.masters]) {
       if (now - master.lastAck > this.settings.masterTimeoutMs) this.forget(node, 'silent');
+    }
+    for (const node of [...this.registerSent.keys()]) if (!this.registering.has(node)) this.registerSent.delete(node);
+    for (const [node, sent] of this.registerSent) {
+      const ref = this.registering.get(node)!;
+      if (now - sent.at < this.settings.heartbeatMs || this.draining !== undefined) continue;
+      sent.at = now;
+      ref.ask(sent.msg, { timeoutMs: this.settings.heartbeatMs }).then(
+        () => this.self.tell({ type: 'registered', master: ref }),
+        () => undefined, // the first ask's own timeout decides that the registration failed
+      );
     }
     // Without this a machine that gave a master up during an outage would wait for its next hello.
     for (const [node, { ref, since }] of [...this.lapsed]) {
