@@ -80,7 +80,7 @@ export interface MachineDown {
   readonly machine: MachineId;
 }
 
-/** A job finished or failed: drop its queued packets. */
+/** A job failed (sent at once) or completed (sent within the master's `ackDelayMs`): drop its queued packets. */
 export interface Cancel {
   readonly type: 'cancel';
   readonly job: JobId;

@@ -22,7 +22,7 @@ import { WorkHint } from './work-hint.js';
 import { AckBatcher } from './ack-batcher.js';
 
 /** The master's own timers and the end of its health rounds; never on the wire. */
-type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'flush-acks' } | { readonly type: 'hint-quiet' } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
+type Internal = { readonly type: 'tick'; readonly at: number } | { readonly type: 'flush-acks' } | { readonly type: 'hint-quiet' } | { readonly type: 'flush-cancels' } | { readonly type: 'job-timer'; readonly job: JobId; readonly reason: 'timeout' | 'no-machines' } | PlacementEvent;
 
 /**
  * The master (see `protocol.ts`): tracks membership from registrations and heartbeats, places
@@ -52,6 +52,9 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   /** Machines whose peer list changed and was not sent yet: sent with the next tick, or heartbeat. */
   private readonly peersDue = new Set<Member>();
   private readonly hint = new WorkHint();
+  /** Cancels of completed jobs that wait for `cancelTimer` (see `finish`). */
+  private readonly cancelsDue: Array<{ readonly job: JobId; readonly machines: readonly MachineId[] }> = [];
+  private cancelTimer: TimerHandle | undefined;
   /** Set while the flip of the hint to "no job runs" waits (see `refreshHint`). */
   private quietTimer: TimerHandle | undefined;
   private malformed: RateLimitedWarning | undefined;
@@ -70,7 +73,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
       fail: (job, error) => this.fail(job, error),
       complete: (job) => {
         job.resolve();
-        this.finish(job);
+        this.finish(job, true);
       },
     }, this.shipped);
     this.acks = new AckBatcher(clock, settings.ackDelayMs, () => this.self.tell({ type: 'flush-acks' }));
@@ -84,6 +87,8 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   override postStop(): void {
     if (this.tickTimer !== undefined) this.clock.clearTimeout(this.tickTimer);
     if (this.quietTimer !== undefined) this.clock.clearTimeout(this.quietTimer);
+    // Machines drop every job of a master that says goodbye, these included.
+    if (this.cancelTimer !== undefined) this.clock.clearTimeout(this.cancelTimer);
     this.acks.close();
     for (const job of [...this.jobs.values()]) this.fail(job, new ClusterClosedError());
     for (const [w, timer] of this.waiters) {
@@ -135,6 +140,9 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
         return undefined;
       case 'tick':
         this.tick(msg.at);
+        return undefined;
+      case 'flush-cancels':
+        this.flushCancels();
         return undefined;
       case 'hint-quiet':
         this.quietTimer = undefined;
@@ -421,7 +429,7 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     job.options.progress?.(job.done, job.total);
     if (job.complete) {
       job.resolve();
-      this.finish(job);
+      this.finish(job, true);
       return;
     }
     this.dispatch(job);
@@ -443,16 +451,32 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
     this.finish(job);
   }
 
-  /** Closes the books of a settled job and tells the machines to drop what is left of it. */
-  private finish(job: Job): void {
+  /**
+   * Closes the books of a settled job and tells the machines to drop what is left of it: at once
+   * for a job that failed (its queued packets should not run), with the acknowledgements'
+   * `ackDelayMs` for one that `completed`, where nothing is left but duplicate runs. A program that
+   * calls small jobs one after another then sends its next assign before these, not behind them,
+   * and the cancels of several jobs go out together.
+   */
+  private finish(job: Job, completed = false): void {
     this.jobs.delete(job.id);
     this.costs.remember(job.fn.hash, job.cost.meanMs);
     for (const timer of job.timers) this.clock.clearTimeout(timer);
     if (job.noMachinesTimer !== undefined) this.clock.clearTimeout(job.noMachinesTimer);
     for (const entry of job.inFlight.values()) entry.slot.outstanding--;
     job.inFlight.clear();
-    for (const id of job.touched) this.members.get(id)?.ref.tell({ type: 'cancel', job: job.id });
+    if (completed && this.settings.ackDelayMs > 0) {
+      this.cancelsDue.push({ job: job.id, machines: [...job.touched] });
+      this.cancelTimer ??= this.clock.setTimeout(() => this.self.tell({ type: 'flush-cancels' }), this.settings.ackDelayMs);
+    } else {
+      for (const id of job.touched) this.members.get(id)?.ref.tell({ type: 'cancel', job: job.id });
+    }
     this.refreshHint();
+  }
+
+  private flushCancels(): void {
+    this.cancelTimer = undefined;
+    for (const { job, machines } of this.cancelsDue.splice(0)) for (const id of machines) this.members.get(id)?.ref.tell({ type: 'cancel', job });
   }
 
   // --- placement ---

@@ -10,7 +10,9 @@ describe('Definitions by hash', function () {
   describe('on an embedded cluster', () => {
     let cluster: Cluster;
     before(async () => {
-      cluster = await Cluster.start({ machines: 1, agentsPerMachine: 1 });
+      // Completed jobs cancelled at once: an agent that still held the last job would take the
+      // definition from it, and the fetch below would not happen.
+      cluster = await Cluster.start({ machines: 1, agentsPerMachine: 1, master: { ackDelayMs: 0 } });
     });
     after(() => cluster.close());
 
