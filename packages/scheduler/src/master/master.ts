@@ -337,14 +337,15 @@ export class Master extends Actor<MasterMsg | MasterCommand | Internal> {
   /**
    * Recomputes the work hint; machines get a changed one with their next heartbeat, except a flip
    * of `running`, which is news at once: parked thieves wake for a new job, searching ones park
-   * when the last job ends instead of backing off until the next heartbeat.
+   * when the last job ends (`quietHintDelayMs` later, see below; `quietLongEnough` when that timer
+   * fired) instead of backing off until the next heartbeat.
    */
-  private refreshHint(quietFor = false): void {
+  private refreshHint(quietLongEnough = false): void {
     const wasRunning = this.hint.running;
     const runs = this.stealableJobRuns();
     // The flip to "none runs" waits `quietHintDelayMs`: a program that calls one job after another
     // starts the next before then, and the fleet hears of neither flip (two broadcasts per job).
-    if (wasRunning && !runs && !quietFor) {
+    if (wasRunning && !runs && !quietLongEnough) {
       if (this.quietTimer === undefined) this.quietTimer = this.clock.setTimeout(() => this.self.tell({ type: 'hint-quiet' }), this.settings.quietHintDelayMs);
       return;
     }
