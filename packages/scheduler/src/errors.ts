@@ -196,7 +196,7 @@ export class UnknownFunctionError extends ArmadaError {
 /**
  * A function definition, module or shared value could not be had from the master within the retry
  * bound. `retryable` when every ask went unanswered (lost on the way, or the master was busy), so
- * a later fetch may succeed: a machine then queues the packets again rather than failing them. Not
+ * a later fetch may succeed: a machine then queues the packets again once before failing them. Not
  * when the master answered that it holds no such hash, or could not be reached at all.
  */
 export class DefinitionUnavailableError extends ArmadaError {

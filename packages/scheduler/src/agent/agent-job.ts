@@ -32,6 +32,8 @@ export interface Entry {
   suspect: boolean;
   /** Came in a grant of copies: the victim runs it too (see `Steal.copies`). */
   readonly copy?: boolean;
+  /** Times it was queued again because its definition fetch went unanswered (see `Agent.ran`). */
+  putBack?: number;
 }
 
 /** A job the agent has just heard of (from an assign or a grant), holding nothing yet. */

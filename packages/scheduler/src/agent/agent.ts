@@ -1,7 +1,7 @@
 import { Actor, Tokens, inject, injectable, type Clock, type TimerHandle } from '@armada/actors';
 import { RateLimitedWarning, wideBigInt } from '@armada/actors/internal';
 import { CostMemory } from '../cost-memory.js';
-import { RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
+import { DefinitionUnavailableError, RetriesExhaustedError, TaskTimeoutError, WorkerCrashedError } from '../errors.js';
 import type { DefinitionClient } from '../functions/definition-client.js';
 import type { FunctionDef } from '../functions/function-def.js';
 import type { JobId, MachineId } from '../ids.js';
@@ -10,6 +10,7 @@ import { toRanges } from '../packet-ranges.js';
 import type { StealPolicy } from '../stealing/steal-policy.js';
 import { SchedulerTokens } from '../tokens.js';
 import type { BatchOutcome, TaskExecutor } from '../worker/executor.js';
+import { failedOutcome } from '../worker/run-batch.cjs';
 import { Worker } from '../worker/worker.js';
 import type { WorkerRef } from '../worker/protocol.js';
 import type { AgentSettings } from './agent-settings.js';
@@ -35,6 +36,9 @@ type Internal =
  * master (sent within `resultFlushMs`, at once when idle) and keeps each until its master
  * acknowledges it; retries packets whose thread died up to the job's `maxRetries`.
  */
+/** Times a chunk whose definition fetch went unanswered is queued again before its packets fail. */
+const MAX_FETCH_PUT_BACKS = 1;
+
 @injectable()
 export class Agent extends Actor<AgentMsg | Internal> {
   private readonly queue = new Deque<Entry>();
@@ -247,9 +251,19 @@ export class Agent extends Actor<AgentMsg | Internal> {
       return;
     }
     if ('crashed' in outcome) {
-      if (outcome.started) this.crashed(chunk, outcome.crashed);
-      else this.requeue(chunk);
-      return;
+      if (outcome.started) {
+        this.crashed(chunk, outcome.crashed);
+        return;
+      }
+      // Never started: queued behind a thread that died, or every ask of its fetch went unanswered.
+      // A fetch is given one more full round, then fails as any fetch error does, so a master that
+      // stays unreachable or too slow cannot hold the packets here for ever.
+      if (!(outcome.crashed instanceof DefinitionUnavailableError) || chunk.every((e) => (e.putBack = (e.putBack ?? 0) + 1) <= MAX_FETCH_PUT_BACKS)) {
+        this.requeue(chunk);
+        return;
+      }
+      const failed = failedOutcome(outcome.crashed);
+      outcome = { outcomes: chunk.map(() => failed), ms: 0 };
     }
     const { outcomes, ms } = outcome;
     job.cost.observe(ms, chunk.length);

@@ -16,7 +16,7 @@ import { failedOutcome } from './run-batch.cjs';
  * Before a chunk runs, what it names by hash is made present: the definition (when the agent
  * lacked it), a module's file and shared values, fetched from the job's master on a miss. A
  * fetch whose asks all went unanswered gives the chunk back to the agent as never started (it is
- * queued again); any other fetch or load that fails becomes the error outcome of every packet.
+ * queued again once); any other fetch or load that fails becomes the error outcome of every packet.
  */
 /** What a `ran` carries: the batch's outcomes, or that the thread died (`started`: with this chunk on it, rather than queued behind another). */
 type RanOutcome = BatchOutcome | { readonly crashed: Error; readonly started: boolean };
@@ -47,9 +47,9 @@ export class Worker extends Actor<WorkerMsg> {
       args = await this.definitions.resolveShared(msg.args, msg.master);
     } catch (error) {
       // Every fetch ask went unanswered (lost, or the master was busy): nothing ran, and nothing is
-      // the packets' fault. The agent queues them again, uncharged; the next try fetches anew.
+      // the packets' fault. The agent queues them again, uncharged, once; the next try fetches anew.
       if (error instanceof DefinitionUnavailableError && error.retryable) {
-        this.context.log.warn('could not fetch what a chunk needs from its master; the chunk is queued again', { master: msg.master, packets: msg.args.length, error });
+        this.context.log.warn('could not fetch what a chunk needs from its master; it is queued again once, then fails', { master: msg.master, packets: msg.args.length, error });
         await this.tellInOrder(Promise.resolve({ crashed: error, started: false }));
         return;
       }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { NodeId } from '@armada/actors';
 import type { RecordingLogger } from '@armada/actors/testkit';
+import { TaskError } from '../../src/errors.js';
 import { DEFINITIONS_PATH } from '../../src/functions/definitions-protocol.js';
 import { Simulation, type SimulationOptions } from '../../src/testing/index.js';
 import { progressLog, range, scenarioArb, simulationOptions, type Scenario } from './scenarios.js';
@@ -125,6 +126,28 @@ describe('dmap on a network that loses, repeats and delays messages', function (
     );
   });
 
+  it('fails the packets after a second round of unanswered definition fetches, rather than waiting for ever', async () => {
+    const sim = await Simulation.start({ ...LOSSY, seed: 3, machines: 1, agentsPerMachine: 1 });
+    const has = (data: Uint8Array, text: string) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(text);
+    let lostAssigns = 0;
+    let asks = 0;
+    sim.network.loseWhen((m) => !m.reply && has(m.data, 'lost-def-marker') && lostAssigns++ === 0);
+    // Every ask to the definition server (the failures reported later name its path too: kept).
+    sim.network.loseWhen((m) => !m.reply && has(m.data, DEFINITIONS_PATH) && !has(m.data, 'results') && ++asks > 0);
+    try {
+      const begin = sim.now;
+      const error = await sim.run(sim.cluster.dmap((x: number) => `${x}:lost-def-marker`, range(4), { maxRetries: 0 }), { maxSimulatedMs: 300_000 }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(TaskError);
+      expect(String((error as Error).message)).to.include('DefinitionUnavailableError');
+      // Two rounds of 5 asks of 10 s each (the two chunks share a fetch when they overlap).
+      expect(asks).to.be.at.least(10);
+      expect(sim.now - begin).to.be.within(100_000, 130_000);
+      expect((sim.logger as RecordingLogger).count('warn', 'queued again once')).to.be.at.least(2);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('drops a partitioned machine, places its work again, and takes it back without counting twice', async () => {
     const s: Scenario = {
       seed: 7,
@@ -165,7 +188,7 @@ describe('dmap on a network that loses, repeats and delays messages', function (
       expect(out).to.deep.equal(range(4).map((x) => `${x}:lost-def-marker`));
       expect(lostAssigns, 'assigns seen').to.be.at.least(1);
       expect(asks, 'fetch asks').to.be.at.least(6);
-      expect((sim.logger as RecordingLogger).count('warn', 'the chunk is queued again')).to.be.at.least(1);
+      expect((sim.logger as RecordingLogger).count('warn', 'queued again once')).to.be.at.least(1);
     } finally {
       await sim.close();
     }
