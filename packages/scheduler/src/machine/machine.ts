@@ -15,9 +15,9 @@ import type { Drain, DrainReport, HealthReply, MachineMsg, WorkHints } from './p
 /** The heartbeat timer and the outcomes of registration and heartbeat asks; never on the wire. */
 type Internal =
   | { readonly type: 'beat' }
-  | { readonly type: 'registered'; readonly master: MasterRef }
+  | { readonly type: 'registered'; readonly master: MasterRef; readonly serial: number }
   | { readonly type: 'acked'; readonly master: string; readonly known: boolean; readonly draining: boolean }
-  | { readonly type: 'register-failed'; readonly master: string }
+  | { readonly type: 'register-failed'; readonly master: string; readonly serial: number }
   | { readonly type: 'drain-check' }
   | { readonly type: 'drained'; readonly report: DrainReport };
 
@@ -68,7 +68,9 @@ export class Machine extends Actor<MachineMsg | Internal> {
    * out (`masterTimeoutMs`); so the same message, incarnation included, is sent again every
    * heartbeat, and the master takes a copy for what it is.
    */
-  private readonly registerSent = new Map<string, { readonly msg: MasterMsg; at: number }>();
+  private readonly registerSent = new Map<string, { readonly msg: MasterMsg; readonly serial: number; at: number }>();
+  /** Numbers registrations, so the outcome of one that was superseded changes nothing. */
+  private registrations = 0;
   private readonly peersByMaster = new Map<string, PeerInfo[]>();
   private readonly hintsByMaster = new Map<string, WorkHints>();
   private beat: TimerHandle | undefined;
@@ -138,11 +140,12 @@ export class Machine extends Actor<MachineMsg | Internal> {
         if (this.draining === undefined) this.register(msg.master);
         return undefined;
       case 'registered':
-        this.joined(msg.master);
+        // Only the registration under way: a late reply after a `master-closed`, or to one superseded, is stale.
+        if (this.registering.has(msg.master.address.node) && this.registerSent.get(msg.master.address.node)?.serial === msg.serial) this.joined(msg.master);
         return undefined;
       case 'register-failed':
         // The master's peers said it took us in (the reply was lost): we are registered.
-        if (this.masters.has(msg.master)) return undefined;
+        if (this.masters.has(msg.master) || this.registerSent.get(msg.master)?.serial !== msg.serial) return undefined;
         this.registering.delete(msg.master);
         // A master that knew us is tried again on the next heartbeats; a new one waits for its hello.
         this.peersByMaster.delete(msg.master);
@@ -299,14 +302,16 @@ export class Machine extends Actor<MachineMsg | Internal> {
       stats: this.stats(),
       incarnation: lapsed?.incarnation ?? ++this.incarnation,
     };
-    this.registerSent.set(node, { msg, at: this.clock.now() });
+    const serial = ++this.registrations;
+    this.registerSent.set(node, { msg, serial, at: this.clock.now() });
     master.ask(msg, { timeoutMs: retry ? this.settings.heartbeatMs : this.settings.masterTimeoutMs }).then(
-      () => this.self.tell({ type: 'registered', master }),
+      () => this.self.tell({ type: 'registered', master, serial }),
       (error: unknown) => {
-        if (this.masters.has(node)) return; // a copy sent with a heartbeat was answered
+        // Joined meanwhile (a copy sent with a heartbeat was answered, or `peers` came), or superseded.
+        if (this.masters.has(node) || this.registerSent.get(node)?.serial !== serial) return;
         if (retry) this.context.log.debug('registration failed; trying again at the next heartbeat', { master: node, error });
         else this.context.log.warn('registration failed', { master: node, error });
-        this.self.tell({ type: 'register-failed', master: node });
+        this.self.tell({ type: 'register-failed', master: node, serial });
       },
     );
   }
@@ -322,7 +327,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
       if (now - sent.at < this.settings.heartbeatMs || this.draining !== undefined) continue;
       sent.at = now;
       ref.ask(sent.msg, { timeoutMs: this.settings.heartbeatMs }).then(
-        () => this.self.tell({ type: 'registered', master: ref }),
+        () => this.self.tell({ type: 'registered', master: ref, serial: sent.serial }),
         () => undefined, // the first ask's own timeout decides that the registration failed
       );
     }
