@@ -21,6 +21,9 @@ import type { AgentCounts, AgentMsg, AgentReport, AgentRef, Grant, PeerInfo, Ste
 import { ResultOutbox } from './result-outbox.js';
 import { NO_HINT, Thief, type StealHint } from './thief.js';
 
+/** Times a chunk whose definition fetch went unanswered is queued again before its packets fail. */
+const MAX_FETCH_PUT_BACKS = 1;
+
 /** From the agent's own Worker and timers; never on the wire. */
 type Internal =
   | { readonly type: 'ran'; readonly outcome: BatchOutcome | { readonly crashed: Error; readonly started: boolean } }
@@ -36,9 +39,6 @@ type Internal =
  * master (sent within `resultFlushMs`, at once when idle) and keeps each until its master
  * acknowledges it; retries packets whose thread died up to the job's `maxRetries`.
  */
-/** Times a chunk whose definition fetch went unanswered is queued again before its packets fail. */
-const MAX_FETCH_PUT_BACKS = 1;
-
 @injectable()
 export class Agent extends Actor<AgentMsg | Internal> {
   private readonly queue = new Deque<Entry>();
@@ -258,7 +258,12 @@ export class Agent extends Actor<AgentMsg | Internal> {
       // Never started: queued behind a thread that died, or every ask of its fetch went unanswered.
       // A fetch is given one more full round, then fails as any fetch error does, so a master that
       // stays unreachable or too slow cannot hold the packets here for ever.
-      if (!(outcome.crashed instanceof DefinitionUnavailableError) || chunk.every((e) => (e.putBack = (e.putBack ?? 0) + 1) <= MAX_FETCH_PUT_BACKS)) {
+      if (!(outcome.crashed instanceof DefinitionUnavailableError)) {
+        this.requeue(chunk);
+        return;
+      }
+      for (const e of chunk) e.putBack = (e.putBack ?? 0) + 1;
+      if (chunk.every((e) => e.putBack! <= MAX_FETCH_PUT_BACKS)) {
         this.requeue(chunk);
         return;
       }

@@ -35,6 +35,19 @@ interface Draining {
 /** A master given up is tried again for this many `masterTimeoutMs`, then left to its next hello. */
 const LAPSED_TRIES = 12;
 
+/**
+ * A registration under way: its register message, when that was last sent, and its serial. A lost
+ * reply (or request) would leave the machine without heartbeats, deaf to hellos, until the ask
+ * times out (`masterTimeoutMs`); so the same message, incarnation included, is sent again every
+ * heartbeat, and the master takes a copy for what it is.
+ */
+interface Registration {
+  readonly ref: MasterRef;
+  readonly msg: MasterMsg;
+  readonly serial: number;
+  sentAt: number;
+}
+
 interface KnownMaster {
   readonly ref: MasterRef;
   lastAck: number;
@@ -61,14 +74,7 @@ const ACK_AFTER_BEATS = 1.5;
 export class Machine extends Actor<MachineMsg | Internal> {
   private agents: AgentRef[] = [];
   private readonly masters = new Map<string, KnownMaster>();
-  private readonly registering = new Map<string, MasterRef>();
-  /**
-   * The register message of each registration under way and when it was last sent. A lost reply
-   * (or request) would leave the machine without heartbeats, deaf to hellos, until the ask times
-   * out (`masterTimeoutMs`); so the same message, incarnation included, is sent again every
-   * heartbeat, and the master takes a copy for what it is.
-   */
-  private readonly registerSent = new Map<string, { readonly msg: MasterMsg; readonly serial: number; at: number }>();
+  private readonly registering = new Map<string, Registration>();
   /** Numbers registrations, so the outcome of one that was superseded changes nothing. */
   private registrations = 0;
   private readonly peersByMaster = new Map<string, PeerInfo[]>();
@@ -141,11 +147,11 @@ export class Machine extends Actor<MachineMsg | Internal> {
         return undefined;
       case 'registered':
         // Only the registration under way: a late reply after a `master-closed`, or to one superseded, is stale.
-        if (this.registering.has(msg.master.address.node) && this.registerSent.get(msg.master.address.node)?.serial === msg.serial) this.joined(msg.master);
+        if (this.registering.get(msg.master.address.node)?.serial === msg.serial) this.joined(msg.master);
         return undefined;
       case 'register-failed':
         // The master's peers said it took us in (the reply was lost): we are registered.
-        if (this.masters.has(msg.master) || this.registerSent.get(msg.master)?.serial !== msg.serial) return undefined;
+        if (this.masters.has(msg.master) || this.registering.get(msg.master)?.serial !== msg.serial) return undefined;
         this.registering.delete(msg.master);
         // A master that knew us is tried again on the next heartbeats; a new one waits for its hello.
         this.peersByMaster.delete(msg.master);
@@ -175,7 +181,7 @@ export class Machine extends Actor<MachineMsg | Internal> {
         // not the ask's reply arrives. Waiting for a lost reply would leave the machine without
         // heartbeats (so the master soon counts it dead) and its agents without the master's hints.
         const pending = this.registering.get(msg.master);
-        if (pending !== undefined) this.joined(pending);
+        if (pending !== undefined) this.joined(pending.ref);
         const known = this.masters.get(msg.master);
         if (known !== undefined) {
           if (msg.version < known.peersVersion) return undefined; // an old list that arrived late
@@ -292,7 +298,6 @@ export class Machine extends Actor<MachineMsg | Internal> {
     const lapsed = this.lapsed.get(node);
     const retry = lapsed !== undefined;
     if (this.masters.has(node) || this.registering.has(node)) return;
-    this.registering.set(node, master);
     const msg: MasterMsg = {
       type: 'register',
       id: this.id,
@@ -303,12 +308,12 @@ export class Machine extends Actor<MachineMsg | Internal> {
       incarnation: lapsed?.incarnation ?? ++this.incarnation,
     };
     const serial = ++this.registrations;
-    this.registerSent.set(node, { msg, serial, at: this.clock.now() });
+    this.registering.set(node, { ref: master, msg, serial, sentAt: this.clock.now() });
     master.ask(msg, { timeoutMs: retry ? this.settings.heartbeatMs : this.settings.masterTimeoutMs }).then(
       () => this.self.tell({ type: 'registered', master, serial }),
       (error: unknown) => {
         // Joined meanwhile (a copy sent with a heartbeat was answered, or `peers` came), or superseded.
-        if (this.masters.has(node) || this.registerSent.get(node)?.serial !== serial) return;
+        if (this.registering.get(node)?.serial !== serial) return;
         if (retry) this.context.log.debug('registration failed; trying again at the next heartbeat', { master: node, error });
         else this.context.log.warn('registration failed', { master: node, error });
         this.self.tell({ type: 'register-failed', master: node, serial });
@@ -321,13 +326,11 @@ export class Machine extends Actor<MachineMsg | Internal> {
     for (const [node, master] of [...this.masters]) {
       if (now - master.lastAck > this.settings.masterTimeoutMs) this.forget(node, 'silent');
     }
-    for (const node of [...this.registerSent.keys()]) if (!this.registering.has(node)) this.registerSent.delete(node);
-    for (const [node, sent] of this.registerSent) {
-      const ref = this.registering.get(node)!;
-      if (now - sent.at < this.settings.heartbeatMs || this.draining !== undefined) continue;
-      sent.at = now;
-      ref.ask(sent.msg, { timeoutMs: this.settings.heartbeatMs }).then(
-        () => this.self.tell({ type: 'registered', master: ref, serial: sent.serial }),
+    for (const sent of this.registering.values()) {
+      if (now - sent.sentAt < this.settings.heartbeatMs || this.draining !== undefined) continue;
+      sent.sentAt = now;
+      sent.ref.ask(sent.msg, { timeoutMs: this.settings.heartbeatMs }).then(
+        () => this.self.tell({ type: 'registered', master: sent.ref, serial: sent.serial }),
         () => undefined, // the first ask's own timeout decides that the registration failed
       );
     }

@@ -39,6 +39,21 @@ async function dmapDoubles(sim: Simulation, s: Scenario): Promise<void> {
   log.check();
 }
 
+/**
+ * 1 machine x 1 agent where the assign carrying the definition of a function that returns
+ * `lost-def-marker` strings is lost, so its packets come again by hash alone and the machine
+ * fetches the definition; the fetch asks for which `lose(n)` (n counts from 1) is true are lost too.
+ */
+async function lostDefinition(lose: (ask: number) => boolean): Promise<{ sim: Simulation; counts: { lostAssigns: number; asks: number } }> {
+  const sim = await Simulation.start({ ...LOSSY, seed: 3, machines: 1, agentsPerMachine: 1 });
+  const has = (data: Uint8Array, text: string) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(text);
+  const counts = { lostAssigns: 0, asks: 0 };
+  sim.network.loseWhen((m) => !m.reply && has(m.data, 'lost-def-marker') && counts.lostAssigns++ === 0);
+  // Asks to the definition server; failures reported later name its path too, and are kept.
+  sim.network.loseWhen((m) => !m.reply && has(m.data, DEFINITIONS_PATH) && !has(m.data, 'results') && lose(++counts.asks));
+  return { sim, counts };
+}
+
 const faultsArb = fc.record({
   lossRate: fc.double({ min: 0, max: 0.2, noNaN: true }),
   duplicateRate: fc.double({ min: 0, max: 0.2, noNaN: true }),
@@ -127,20 +142,14 @@ describe('dmap on a network that loses, repeats and delays messages', function (
   });
 
   it('fails the packets after a second round of unanswered definition fetches, rather than waiting for ever', async () => {
-    const sim = await Simulation.start({ ...LOSSY, seed: 3, machines: 1, agentsPerMachine: 1 });
-    const has = (data: Uint8Array, text: string) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(text);
-    let lostAssigns = 0;
-    let asks = 0;
-    sim.network.loseWhen((m) => !m.reply && has(m.data, 'lost-def-marker') && lostAssigns++ === 0);
-    // Every ask to the definition server (the failures reported later name its path too: kept).
-    sim.network.loseWhen((m) => !m.reply && has(m.data, DEFINITIONS_PATH) && !has(m.data, 'results') && ++asks > 0);
+    const { sim, counts } = await lostDefinition(() => true);
     try {
       const begin = sim.now;
       const error = await sim.run(sim.cluster.dmap((x: number) => `${x}:lost-def-marker`, range(4), { maxRetries: 0 }), { maxSimulatedMs: 300_000 }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(TaskError);
       expect(String((error as Error).message)).to.include('DefinitionUnavailableError');
       // Two rounds of 5 asks of 10 s each (the two chunks share a fetch when they overlap).
-      expect(asks).to.be.at.least(10);
+      expect(counts.asks).to.be.at.least(10);
       expect(sim.now - begin).to.be.within(100_000, 130_000);
       expect((sim.logger as RecordingLogger).count('warn', 'queued again once')).to.be.at.least(2);
     } finally {
@@ -175,19 +184,13 @@ describe('dmap on a network that loses, repeats and delays messages', function (
   });
 
   it('queues a chunk again, uncharged, when every ask for its definition is lost, and runs it once one is answered', async () => {
-    const sim = await Simulation.start({ ...LOSSY, seed: 3, machines: 1, agentsPerMachine: 1 });
-    const has = (data: Uint8Array, text: string) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(text);
-    let lostAssigns = 0;
-    let asks = 0;
-    // The assign that carries the definition is lost, so the packets come again by hash alone;
-    // then every ask of the machine's first fetch (fetchAttempts, 5) is lost too.
-    sim.network.loseWhen((m) => !m.reply && has(m.data, 'lost-def-marker') && lostAssigns++ === 0);
-    sim.network.loseWhen((m) => !m.reply && has(m.data, DEFINITIONS_PATH) && ++asks <= 5);
+    // Every ask of the machine's first fetch (fetchAttempts, 5) is lost.
+    const { sim, counts } = await lostDefinition((ask) => ask <= 5);
     try {
       const out = await sim.run(sim.cluster.dmap((x: number) => `${x}:lost-def-marker`, range(4), { maxRetries: 0 }), { maxSimulatedMs: 120_000 });
       expect(out).to.deep.equal(range(4).map((x) => `${x}:lost-def-marker`));
-      expect(lostAssigns, 'assigns seen').to.be.at.least(1);
-      expect(asks, 'fetch asks').to.be.at.least(6);
+      expect(counts.lostAssigns, 'assigns seen').to.be.at.least(1);
+      expect(counts.asks, 'fetch asks').to.be.at.least(6);
       expect((sim.logger as RecordingLogger).count('warn', 'queued again once')).to.be.at.least(1);
     } finally {
       await sim.close();
